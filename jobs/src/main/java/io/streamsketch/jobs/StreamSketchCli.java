@@ -1,0 +1,63 @@
+package io.streamsketch.jobs;
+
+import io.streamsketch.jobs.cli.ParsedArgs;
+import io.streamsketch.jobs.cli.UsageException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The one entry point: {@code java -jar streamsketch-jobs.jar <command> [options]}, or the same jar under {@code
+ * flink run}. Exit status: 0 on success, 2 on a usage error, 1 when a job fails.
+ */
+public final class StreamSketchCli {
+  static final List<JobCommand> COMMANDS = List.of(new GenerateCommand(), new WindowedCountsJob());
+
+  private StreamSketchCli() {}
+
+  public static void main(String[] args) throws Exception {
+    int status = run(args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /** Runs a command line; returns the exit status. Separate from {@link #main} so tests can call it. */
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      out.print(usage());
+      return args.length == 0 ? 2 : 0;
+    }
+    JobCommand command = COMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
+    if (command == null) {
+      err.println("unknown command '" + args[0] + "'");
+      err.print(usage());
+      return 2;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (Arrays.asList(rest).contains("--help")) {
+      out.println("usage: " + command.name() + " [options]");
+      out.println(command.summary());
+      out.println();
+      out.print(command.options().help());
+      return 0;
+    }
+    try {
+      ParsedArgs parsed = command.options().parse(command.name(), rest);
+      return command.run(parsed);
+    } catch (UsageException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  static String usage() {
+    StringBuilder out = new StringBuilder("usage: java -jar streamsketch-jobs.jar <command> [options]\n\ncommands:\n");
+    int width = COMMANDS.stream().mapToInt(c -> c.name().length()).max().orElse(0);
+    for (JobCommand command : COMMANDS) {
+      out.append(String.format("  %-" + width + "s  %s%n", command.name(), command.summary()));
+    }
+    out.append("\n'<command> --help' lists the options of a command.\n");
+    return out.toString();
+  }
+}

@@ -1,0 +1,113 @@
+package io.streamsketch.flink.io;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.EventKind;
+import java.io.IOException;
+
+/**
+ * Parses and validates one JSON line of the data contract into a {@link ClickEvent}. Unknown fields are ignored, so
+ * producers may add fields; missing or ill-typed required fields are errors.
+ */
+public final class ClickEventParser {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private ClickEventParser() {}
+
+  /**
+   * @throws MalformedEventException with a reason a person can act on
+   */
+  public static ClickEvent parse(String line) {
+    if (line == null || line.isBlank()) {
+      throw new MalformedEventException("empty line");
+    }
+    Long eventId = null;
+    String userId = null;
+    String pageId = null;
+    EventKind kind = null;
+    String adId = null;
+    Long eventTime = null;
+    try (JsonParser parser = JSON.createParser(line)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new MalformedEventException("not a JSON object");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (field) {
+          case "eventId" -> eventId = longValue(parser, value, field);
+          case "userId" -> userId = stringValue(parser, value, field);
+          case "pageId" -> pageId = stringValue(parser, value, field);
+          case "kind" -> kind = kind(stringValue(parser, value, field));
+          case "adId" -> adId = value == JsonToken.VALUE_NULL ? null : stringValue(parser, value, field);
+          case "eventTime" -> eventTime = longValue(parser, value, field);
+          default -> parser.skipChildren();
+        }
+      }
+      if (parser.currentToken() != JsonToken.END_OBJECT) {
+        throw new MalformedEventException("unterminated JSON object");
+      }
+      if (parser.nextToken() != null) {
+        throw new MalformedEventException("trailing content after the JSON object");
+      }
+    } catch (IOException e) {
+      throw new MalformedEventException("invalid JSON: " + firstLine(e.getMessage()));
+    }
+    require(eventId, "eventId");
+    require(userId, "userId");
+    require(pageId, "pageId");
+    require(kind, "kind");
+    require(eventTime, "eventTime");
+    if (userId.isEmpty() || pageId.isEmpty()) {
+      throw new MalformedEventException("userId and pageId must not be empty");
+    }
+    if (kind == EventKind.VIEW && adId != null) {
+      throw new MalformedEventException("a VIEW has no adId");
+    }
+    if (kind != EventKind.VIEW && (adId == null || adId.isEmpty())) {
+      throw new MalformedEventException("an " + kind + " needs an adId");
+    }
+    return new ClickEvent(eventId, userId, pageId, kind, adId, eventTime);
+  }
+
+  private static long longValue(JsonParser parser, JsonToken token, String field) throws IOException {
+    if (token != JsonToken.VALUE_NUMBER_INT) {
+      throw new MalformedEventException(field + " must be an integer");
+    }
+    if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+      throw new MalformedEventException(field + " is out of range");
+    }
+    return parser.getLongValue();
+  }
+
+  private static String stringValue(JsonParser parser, JsonToken token, String field) throws IOException {
+    if (token != JsonToken.VALUE_STRING) {
+      throw new MalformedEventException(field + " must be a string");
+    }
+    return parser.getText();
+  }
+
+  private static EventKind kind(String name) {
+    try {
+      return EventKind.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedEventException("unknown kind '" + name + "'");
+    }
+  }
+
+  private static void require(Object value, String field) {
+    if (value == null) {
+      throw new MalformedEventException("missing " + field);
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end);
+  }
+}

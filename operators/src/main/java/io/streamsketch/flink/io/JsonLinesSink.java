@@ -1,0 +1,29 @@
+package io.streamsketch.flink.io;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.Encoder;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+import org.apache.flink.util.function.SerializableFunction;
+
+/**
+ * Writes records as JSON lines into a folder. Files become visible when a checkpoint completes, and at the end of a
+ * bounded input, so a reader never sees a half-written file.
+ */
+public final class JsonLinesSink {
+  private JsonLinesSink() {}
+
+  public static <T> FileSink<T> create(String folder, SerializableFunction<T, String> toJson) {
+    Encoder<T> encoder =
+        (element, stream) -> {
+          stream.write(toJson.apply(element).getBytes(StandardCharsets.UTF_8));
+          stream.write('\n');
+        };
+    return FileSink.forRowFormat(new Path(folder), encoder)
+        .withBucketAssigner(new BasePathBucketAssigner<>())
+        .withOutputFileConfig(OutputFileConfig.builder().withPartSuffix(".jsonl").build())
+        .build();
+  }
+}
