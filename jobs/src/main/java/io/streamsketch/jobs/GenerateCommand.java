@@ -7,6 +7,7 @@ import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ final class GenerateCommand implements JobCommand {
   }
 
   @Override
-  public int run(ParsedArgs args) throws IOException {
+  public int run(ParsedArgs args, PrintStream out) throws IOException {
     Path folder = Paths.get(args.required("output"));
     GeneratorConfig config = CommonOptions.generatorConfig(args, args.fraction("malformed-fraction", 0, 1));
     Files.createDirectories(folder);
@@ -47,7 +48,7 @@ final class GenerateCommand implements JobCommand {
       counts = ClickstreamText.writeEvents(config, events);
       ClickstreamText.writePages(config, pages);
     }
-    System.out.printf(
+    out.printf(
         "wrote %,d events and %,d malformed lines to %s, and %,d pages to %s%n",
         counts.events(),
         counts.malformedLines(),

@@ -2,6 +2,7 @@ package io.streamsketch.jobs;
 
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
+import java.io.PrintStream;
 
 /** A command of the CLI: a job, or a tool such as the generator. */
 public interface JobCommand {
@@ -13,6 +14,6 @@ public interface JobCommand {
 
   OptionSet options();
 
-  /** Runs the command; returns the process exit status. */
-  int run(ParsedArgs args) throws Exception;
+  /** Runs the command, printing its summary to {@code out}; returns the process exit status. */
+  int run(ParsedArgs args, PrintStream out) throws Exception;
 }

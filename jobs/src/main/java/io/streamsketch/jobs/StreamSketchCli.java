@@ -44,7 +44,7 @@ public final class StreamSketchCli {
     }
     try {
       ParsedArgs parsed = command.options().parse(command.name(), rest);
-      return command.run(parsed);
+      return command.run(parsed, out);
     } catch (UsageException e) {
       err.println("error: " + e.getMessage());
       return 2;

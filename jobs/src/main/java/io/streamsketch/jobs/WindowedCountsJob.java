@@ -11,6 +11,7 @@ import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.model.PageWindowCount;
+import java.io.PrintStream;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -144,7 +145,7 @@ public final class WindowedCountsJob implements JobCommand {
   }
 
   @Override
-  public int run(ParsedArgs args) throws Exception {
+  public int run(ParsedArgs args, PrintStream out) throws Exception {
     Settings settings;
     try {
       settings =
@@ -166,7 +167,7 @@ public final class WindowedCountsJob implements JobCommand {
     output.write(results.sliding(), SLIDING, PageWindowCount::toJson);
     output.write(results.lateForTumbling(), LATE_TUMBLING, ClickEvent::toJson);
     output.write(results.lateForSliding(), LATE_SLIDING, ClickEvent::toJson);
-    JobSummary.print(System.out, NAME, env.execute(NAME), args.string("output"));
+    JobSummary.print(out, NAME, env.execute(NAME), args.string("output"));
     return 0;
   }
 }

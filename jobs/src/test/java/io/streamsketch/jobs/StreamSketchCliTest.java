@@ -1,0 +1,105 @@
+package io.streamsketch.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StreamSketchCliTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) throws Exception {
+    return StreamSketchCli.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpListsTheCommands() throws Exception {
+    assertThat(run("--help")).isZero();
+    assertThat(stdout()).contains("generate", "windowed-counts");
+  }
+
+  @Test
+  void noArgumentsPrintsUsageAndFails() throws Exception {
+    assertThat(run()).isEqualTo(2);
+    assertThat(stdout()).contains("usage:");
+  }
+
+  @Test
+  void commandHelpListsItsOptionsWithDefaults() throws Exception {
+    assertThat(run("windowed-counts", "--help")).isZero();
+    assertThat(stdout()).contains("--tumbling-window <duration>", "(default: 1m)", "--state-backend", "--input");
+  }
+
+  @Test
+  void unknownCommandFails() throws Exception {
+    assertThat(run("count-everything")).isEqualTo(2);
+    assertThat(stderr()).contains("unknown command 'count-everything'");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--bogus|unknown option --bogus",
+        "--events|--events needs a value",
+        "--events=ten|--events must be an integer, not 'ten'",
+        "--events=-5|--events must be at least 0",
+        "--late-fraction=1.5|--late-fraction must be in [0.0, 1.0)",
+        "--tumbling-window=0s|--tumbling-window must be positive",
+        "--slide=fortnight|--slide must be a duration",
+        "--state-backend=memory|--state-backend must be one of hashmap, rocksdb",
+        "--parallelism=0|--parallelism must be in [1, 1024]",
+        "--slide=20m|must not be longer than the sliding window",
+        "stray|unexpected argument 'stray'",
+      })
+  void wrongOptionsFailWithAClearMessage(String arg, String message) throws Exception {
+    assertThat(run("windowed-counts", arg)).isEqualTo(2);
+    assertThat(stderr()).contains(message);
+  }
+
+  @Test
+  void generateWritesTheSameBytesForTheSameSeed(@TempDir Path dir) throws Exception {
+    String[] args = {"--events", "2000", "--seed", "3", "--malformed-fraction", "0.01"};
+    assertThat(run(concat("generate", "--output", dir.resolve("a").toString(), args))).isZero();
+    assertThat(run(concat("generate", "--output", dir.resolve("b").toString(), args))).isZero();
+    for (String file : new String[] {GenerateCommand.EVENTS_FILE, GenerateCommand.PAGES_FILE}) {
+      assertThat(Files.readAllBytes(dir.resolve("a").resolve(file)))
+          .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(file)));
+    }
+    assertThat(stdout()).contains("wrote 2,000 events");
+  }
+
+  @Test
+  void generateNeedsAnOutputFolder() throws Exception {
+    assertThat(run("generate")).isEqualTo(2);
+    assertThat(stderr()).contains("--output is required");
+  }
+
+  private static String[] concat(String a, String b, String c, String[] rest) {
+    String[] all = new String[rest.length + 3];
+    all[0] = a;
+    all[1] = b;
+    all[2] = c;
+    System.arraycopy(rest, 0, all, 3, rest.length);
+    return all;
+  }
+}
