@@ -19,6 +19,11 @@ public final class LongItemSerializer implements ItemSerializer<Long> {
   }
 
   @Override
+  public int fixedLength() {
+    return Long.BYTES;
+  }
+
+  @Override
   public Long fromBytes(byte[] bytes) {
     if (bytes.length != Long.BYTES) {
       throw new SketchFormatException("a Long item must be 8 bytes, not " + bytes.length);

@@ -67,7 +67,9 @@ import java.util.random.RandomGenerator;
  * 16      8     threshold W as a double: 0 while n &lt; k, else in (0, 1]
  * 24      8     items to skip before the next acceptance: 0 while n &lt; k, else at least 0
  * 32      4     sample size c, which must be min(n, k)
- * 36      ...   c items in slot order, each a 4-byte length L followed by L bytes from the {@link ItemSerializer}
+ * 36      4     item length: L &gt; 0 if every item is L bytes ({@link ItemSerializer#fixedLength()}), else −1
+ * 40      ...   c items in slot order from the {@link ItemSerializer}: L bytes each if L &gt; 0, else each a 4-byte
+ *               length followed by that many bytes
  * end-4   4     envelope CRC-32C
  * </pre>
  *
@@ -79,7 +81,8 @@ public final class SkipReservoir<T> {
   /** The largest reservoir, 2^30 items. */
   public static final int MAX_K = 1 << 30;
 
-  private static final int FIXED_PAYLOAD_BYTES = 4 + 8 + 8 + 8 + 4;
+  private static final int FIXED_PAYLOAD_BYTES = 4 + 8 + 8 + 8 + 4 + 4;
+  private static final int VARIABLE_LENGTH = -1;
 
   private int k;
   private long itemsSeen;
@@ -213,20 +216,29 @@ public final class SkipReservoir<T> {
 
   /** Serializes this reservoir in the format of the class documentation, its items with {@code serializer}. */
   public byte[] toBytes(ItemSerializer<? super T> serializer) {
+    int itemLength = serializer.fixedLength() > 0 ? serializer.fixedLength() : VARIABLE_LENGTH;
     List<byte[]> encoded = new ArrayList<>(items.size());
     long payloadBytes = FIXED_PAYLOAD_BYTES;
     for (T item : items) {
       byte[] bytes = serializer.toBytes(item);
+      if (itemLength != VARIABLE_LENGTH && bytes.length != itemLength) {
+        throw new IllegalStateException(
+            "item serializer declares a fixed length of " + itemLength + " bytes but wrote " + bytes.length);
+      }
       encoded.add(bytes);
-      payloadBytes += Integer.BYTES + bytes.length;
+      payloadBytes += (itemLength == VARIABLE_LENGTH ? Integer.BYTES : 0) + bytes.length;
     }
     if (payloadBytes > Integer.MAX_VALUE - SketchFormat.HEADER_BYTES - SketchFormat.TRAILER_BYTES) {
       throw new IllegalStateException("the serialized reservoir would exceed 2 GiB: " + payloadBytes + " bytes");
     }
     SketchFormat.Writer writer = SketchFormat.writer(SketchFamily.SKIP_RESERVOIR, SERIAL_VERSION, (int) payloadBytes);
     writer.putInt(k).putLong(itemsSeen).putDouble(threshold).putLong(itemsToSkip).putInt(items.size());
+    writer.putInt(itemLength);
     for (byte[] bytes : encoded) {
-      writer.putInt(bytes.length).putBytes(bytes);
+      if (itemLength == VARIABLE_LENGTH) {
+        writer.putInt(bytes.length);
+      }
+      writer.putBytes(bytes);
     }
     return writer.finish();
   }
@@ -249,6 +261,7 @@ public final class SkipReservoir<T> {
     double threshold = reader.getDouble();
     long itemsToSkip = reader.getLong();
     int sampleSize = reader.getInt();
+    int itemLength = reader.getInt();
     if (k < 1 || k > MAX_K) {
       throw reader.corrupt("k must be in [1, " + MAX_K + "]: " + k);
     }
@@ -263,10 +276,14 @@ public final class SkipReservoir<T> {
           "inconsistent skip state for " + itemsSeen + " items seen and k " + k + ": threshold " + threshold
               + ", items to skip " + itemsToSkip);
     }
-    // Each item takes at least its 4-byte length, so the count is checked before anything is allocated for it.
-    List<T> items = new ArrayList<>(reader.checkedCount(sampleSize, Integer.BYTES, "item"));
+    if (itemLength < 1 && itemLength != VARIABLE_LENGTH) {
+      throw reader.corrupt("item length must be positive or -1 for variable: " + itemLength);
+    }
+    // Each item takes at least 1 fixed or 4 length bytes, so the count is checked before allocating for it.
+    int minItemBytes = itemLength == VARIABLE_LENGTH ? Integer.BYTES : itemLength;
+    List<T> items = new ArrayList<>(reader.checkedCount(sampleSize, minItemBytes, "item"));
     for (int i = 0; i < sampleSize; i++) {
-      T item = serializer.fromBytes(reader.getBytes(reader.getInt()));
+      T item = serializer.fromBytes(reader.getBytes(itemLength == VARIABLE_LENGTH ? reader.getInt() : itemLength));
       if (item == null) {
         throw reader.corrupt("item " + i + " deserialized to null");
       }

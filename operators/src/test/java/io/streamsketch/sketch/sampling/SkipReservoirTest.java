@@ -147,7 +147,8 @@ class SkipReservoirTest {
     for (int seen : new int[] {0, 3, K, 1_000}) {
       SkipReservoir<Long> reservoir = fed(K, 0, seen, new SplittableRandom(seen));
       byte[] bytes = reservoir.toBytes(LongItemSerializer.INSTANCE);
-      assertThat(bytes).hasSize(4 + 32 + Math.min(seen, K) * 12 + 4);
+      // Long items have a fixed length: 8 bytes each, no length prefix.
+      assertThat(bytes).hasSize(4 + 36 + Math.min(seen, K) * 8 + 4);
       SkipReservoir<Long> restored = SkipReservoir.fromBytes(bytes, LongItemSerializer.INSTANCE);
       assertThat(restored).isEqualTo(reservoir).hasSameHashCodeAs(reservoir);
       assertThat(restored.toBytes(LongItemSerializer.INSTANCE)).isEqualTo(bytes);
@@ -200,33 +201,73 @@ class SkipReservoirTest {
 
   @Test
   void rejectsMaliciousFieldsWithAValidChecksum() {
-    assertRejected(forged(0, 0, 0, 0, 0, new byte[0]), "k must be in [1, 1073741824]: 0");
-    assertRejected(forged(4, -1, 0, 0, 0, new byte[0]), "items seen must not be negative: -1");
-    assertRejected(forged(4, 2, 0, 0, 1, item(1)), "sample size 1 must be min(items seen 2, k 4)");
-    assertRejected(forged(4, 2, 0.5, 0, 2, item(1), item(2)), "inconsistent skip state");
-    assertRejected(forged(1, 5, 0, 0, 1, item(1)), "inconsistent skip state");
-    assertRejected(forged(1, 5, Double.NaN, 0, 1, item(1)), "inconsistent skip state");
-    assertRejected(forged(1, 5, 0.5, -3, 1, item(1)), "inconsistent skip state");
+    assertRejected(forged(0, 0, 0, 0, 0, -1, new byte[0]), "k must be in [1, 1073741824]: 0");
+    assertRejected(forged(4, -1, 0, 0, 0, -1, new byte[0]), "items seen must not be negative: -1");
+    assertRejected(forged(4, 2, 0, 0, 1, -1, item(1)), "sample size 1 must be min(items seen 2, k 4)");
+    assertRejected(forged(4, 2, 0.5, 0, 2, -1, item(1), item(2)), "inconsistent skip state");
+    assertRejected(forged(1, 5, 0, 0, 1, -1, item(1)), "inconsistent skip state");
+    assertRejected(forged(1, 5, Double.NaN, 0, 1, -1, item(1)), "inconsistent skip state");
+    assertRejected(forged(1, 5, 0.5, -3, 1, -1, item(1)), "inconsistent skip state");
     // A huge sample size must fail before anything is allocated for it.
     assertRejected(
-        forged(1 << 30, Long.MAX_VALUE, 0.5, 0, 1 << 30, item(1)),
+        forged(1 << 30, Long.MAX_VALUE, 0.5, 0, 1 << 30, -1, item(1)),
         "item count 1073741824 does not fit in the 12 bytes left");
-    assertRejected(forged(1, 5, 0.5, 0, 1, lengthThen(Integer.MAX_VALUE, 8)), "truncated: expected 2147483647 bytes");
-    assertRejected(forged(1, 5, 0.5, 0, 1, lengthThen(-1, 8)), "negative length -1");
-    assertRejected(forged(1, 5, 0.5, 0, 1, item(1), item(2)), "12 unexpected trailing bytes");
-    assertThatThrownBy(() -> SkipReservoir.fromBytes(forged(1, 5, 0.5, 0, 1, lengthThen(7, 7)),
+    assertRejected(
+        forged(1, 5, 0.5, 0, 1, -1, lengthThen(Integer.MAX_VALUE, 8)), "truncated: expected 2147483647 bytes");
+    assertRejected(forged(1, 5, 0.5, 0, 1, -1, lengthThen(-1, 8)), "negative length -1");
+    assertRejected(forged(1, 5, 0.5, 0, 1, -1, item(1), item(2)), "12 unexpected trailing bytes");
+    assertRejected(forged(1, 5, 0.5, 0, 1, 0, item(1)), "item length must be positive or -1 for variable: 0");
+    assertRejected(forged(1, 5, 0.5, 0, 1, -2, item(1)), "item length must be positive or -1 for variable: -2");
+    byte[] fixedItem = LongItemSerializer.INSTANCE.toBytes(1L);
+    assertRejected(
+        forged(1 << 30, Long.MAX_VALUE, 0.5, 0, 1 << 30, 8, fixedItem),
+        "item count 1073741824 does not fit in the 8 bytes left");
+    assertRejected(forged(1, 5, 0.5, 0, 1, 16, fixedItem), "item count 1 does not fit in the 8 bytes left");
+    assertThat(SkipReservoir.fromBytes(forged(1, 5, 0.5, 0, 1, 8, fixedItem), LongItemSerializer.INSTANCE).sample())
+        .containsExactly(1L);
+    assertThatThrownBy(() -> SkipReservoir.fromBytes(forged(1, 5, 0.5, 0, 1, -1, lengthThen(7, 7)),
             LongItemSerializer.INSTANCE))
         .isInstanceOf(SketchFormatException.class)
         .hasMessage("a Long item must be 8 bytes, not 7");
     byte[] invalidUtf8 = {4, 0, 0, 0, (byte) 0xc3, (byte) 0x28, (byte) 0xff, (byte) 0xfe};
-    assertThatThrownBy(() -> SkipReservoir.fromBytes(forged(1, 5, 0.5, 0, 1, invalidUtf8),
+    assertThatThrownBy(() -> SkipReservoir.fromBytes(forged(1, 5, 0.5, 0, 1, -1, invalidUtf8),
             StringItemSerializer.INSTANCE))
         .isInstanceOf(SketchFormatException.class)
         .hasMessageStartingWith("a String item is not valid UTF-8");
   }
 
   @Test
+  void rejectsASerializerThatBreaksItsFixedLength() {
+    ItemSerializer<String> lying =
+        new ItemSerializer<>() {
+          @Override
+          public byte[] toBytes(String item) {
+            return StringItemSerializer.INSTANCE.toBytes(item);
+          }
+
+          @Override
+          public String fromBytes(byte[] bytes) {
+            return StringItemSerializer.INSTANCE.fromBytes(bytes);
+          }
+
+          @Override
+          public int fixedLength() {
+            return 2;
+          }
+        };
+    SkipReservoir<String> reservoir = SkipReservoir.create(2, new SplittableRandom(1));
+    reservoir.update("ab");
+    assertThat(SkipReservoir.fromBytes(reservoir.toBytes(lying), lying)).isEqualTo(reservoir);
+    reservoir.update("abc");
+    assertThatThrownBy(() -> reservoir.toBytes(lying))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("item serializer declares a fixed length of 2 bytes but wrote 3");
+  }
+
+  @Test
   void itemSerializersRoundTrip() {
+    assertThat(LongItemSerializer.INSTANCE.fixedLength()).isEqualTo(8);
+    assertThat(StringItemSerializer.INSTANCE.fixedLength()).isEqualTo(-1);
     for (long value : new long[] {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x0102030405060708L}) {
       assertThat(LongItemSerializer.INSTANCE.fromBytes(LongItemSerializer.INSTANCE.toBytes(value))).isEqualTo(value);
     }
@@ -279,10 +320,11 @@ class SkipReservoirTest {
   }
 
   private static byte[] forged(
-      int k, long itemsSeen, double threshold, long itemsToSkip, int sampleSize, byte[]... items) {
+      int k, long itemsSeen, double threshold, long itemsToSkip, int sampleSize, int itemLength, byte[]... items) {
     int itemBytes = Arrays.stream(items).mapToInt(item -> item.length).sum();
-    SketchFormat.Writer writer = SketchFormat.writer(SketchFamily.SKIP_RESERVOIR, 1, 32 + itemBytes);
+    SketchFormat.Writer writer = SketchFormat.writer(SketchFamily.SKIP_RESERVOIR, 1, 36 + itemBytes);
     writer.putInt(k).putLong(itemsSeen).putDouble(threshold).putLong(itemsToSkip).putInt(sampleSize);
+    writer.putInt(itemLength);
     for (byte[] item : items) {
       writer.putBytes(item);
     }
