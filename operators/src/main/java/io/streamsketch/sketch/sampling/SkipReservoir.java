@@ -14,9 +14,9 @@ import java.util.random.RandomGenerator;
  * A uniform random sample of {@code k} items from a stream of unknown length, drawn with skips by Li's Algorithm L
  * ("Reservoir-sampling algorithms of time complexity O(n(1 + log(N/n)))", ACM TOMS 1994).
  *
- * <p>The first {@code k} items fill the reservoir. After that the reservoir keeps a threshold {@code W} and the
- * number of items to skip before the next one it accepts; a skipped item costs one decrement and one compare, and an
- * accepted item replaces a uniformly chosen slot and draws a new {@code W} and skip. Over {@code n} items that is
+ * <p>The first {@code k} items fill the reservoir. After that the reservoir keeps a threshold {@code W} and the index
+ * of the next item it accepts; a skipped item costs one counter increment and one compare, and an accepted item
+ * replaces a uniformly chosen slot and draws a new {@code W} and skip. Over {@code n} items that is
  * about {@code 2 + 3·k·ln(n/k)} random numbers instead of one per item ({@link #randomDraws()}).
  *
  * <h2>Why merging and restoring stay uniform</h2>
@@ -27,11 +27,11 @@ import java.util.random.RandomGenerator;
  * independent of {@code W}, because which items hold the {@code k} smallest keys is independent of the values of those
  * keys; and given {@code W}, the pending skip is geometric, hence memoryless. So after any operation that leaves a
  * uniform {@code k}-subset of {@code n} items, the state can be made exact again by drawing a fresh {@code W}
- * distributed as the {@code k}-th smallest of {@code n} uniform keys (a Beta({@code k}, {@code n−k+1}) variate) and a
- * fresh skip. This class draws that {@code W} by running the threshold recursion of Algorithm L from {@code k} to
- * {@code n} without touching items, which costs {@code O(k·log(n/k))} random numbers per merge. Restarting instead from
- * {@code W = U^(1/k)}, the value after the first {@code k} items, would be wrong: later items would be accepted as
- * if only {@code k} items had been seen, far too often.
+ * distributed as the {@code k}-th smallest of {@code n} uniform keys, a Beta({@code k}, {@code n−k+1}) variate drawn
+ * as {@code X/(X+Y)} from gamma variates {@code X ~ Gamma(k)}, {@code Y ~ Gamma(n−k+1)} (Marsaglia and Tsang's exact
+ * method, a few random numbers), and a fresh skip. Restarting instead from {@code W = U^(1/k)}, the value after the
+ * first {@code k} items, would be wrong: later items would be accepted as if only {@code k} items had been seen, far
+ * too often (the chi-square tests catch exactly that).
  *
  * <p>{@link #merge} therefore gives a uniform sample of the union, weighting each side by its item count like
  * DataSketches' {@code ReservoirItemsUnion}:
@@ -89,17 +89,18 @@ public final class SkipReservoir<T> {
   private List<T> items;
   /** Algorithm L's W: the k-th smallest key of the items seen; 0 while filling. */
   private double threshold;
-  private long itemsToSkip;
+  /** The 1-based index of the next item to store: itemsSeen + 1 while filling, then past the pending skip. */
+  private long nextStoredIndex;
   private final RandomGenerator random;
   private long randomDraws;
 
   private SkipReservoir(
-      int k, long itemsSeen, List<T> items, double threshold, long itemsToSkip, RandomGenerator random) {
+      int k, long itemsSeen, List<T> items, double threshold, long nextStoredIndex, RandomGenerator random) {
     this.k = k;
     this.itemsSeen = itemsSeen;
     this.items = items;
     this.threshold = threshold;
-    this.itemsToSkip = itemsToSkip;
+    this.nextStoredIndex = nextStoredIndex;
     this.random = random;
   }
 
@@ -117,27 +118,27 @@ public final class SkipReservoir<T> {
     if (k < 1 || k > MAX_K) {
       throw new IllegalArgumentException("k must be in [1, " + MAX_K + "]: " + k);
     }
-    return new SkipReservoir<>(k, 0, new ArrayList<>(), 0, 0, Objects.requireNonNull(random, "random"));
+    return new SkipReservoir<>(k, 0, new ArrayList<>(), 0, 1, Objects.requireNonNull(random, "random"));
   }
 
   /** Offers the next item of the stream. */
   public void update(T item) {
     Objects.requireNonNull(item, "item");
-    itemsSeen++;
-    if (itemsToSkip > 0) {
-      itemsToSkip--;
+    if (++itemsSeen < nextStoredIndex) {
       return;
     }
     if (itemsSeen <= k) {
       items.add(item);
       if (itemsSeen == k) {
         restartSkips();
+      } else {
+        nextStoredIndex = itemsSeen + 1;
       }
       return;
     }
     items.set(nextSlot(k), item);
     threshold *= nextThresholdFactor();
-    itemsToSkip = nextSkip();
+    nextStoredIndex = afterSkip(nextSkip());
   }
 
   /**
@@ -164,7 +165,7 @@ public final class SkipReservoir<T> {
       itemsSeen = other.itemsSeen;
       items = new ArrayList<>(other.items);
       threshold = other.threshold;
-      itemsToSkip = other.itemsToSkip;
+      nextStoredIndex = other.nextStoredIndex;
       shrinkTo(mergedK);
       ownStream.forEach(this::update);
     } else {
@@ -211,7 +212,7 @@ public final class SkipReservoir<T> {
   /** An independent copy whose random generator is seeded from this one's. */
   public SkipReservoir<T> copy() {
     return new SkipReservoir<>(
-        k, itemsSeen, new ArrayList<>(items), threshold, itemsToSkip, new SplittableRandom(nextLong()));
+        k, itemsSeen, new ArrayList<>(items), threshold, nextStoredIndex, new SplittableRandom(nextLong()));
   }
 
   /** Serializes this reservoir in the format of the class documentation, its items with {@code serializer}. */
@@ -232,7 +233,7 @@ public final class SkipReservoir<T> {
       throw new IllegalStateException("the serialized reservoir would exceed 2 GiB: " + payloadBytes + " bytes");
     }
     SketchFormat.Writer writer = SketchFormat.writer(SketchFamily.SKIP_RESERVOIR, SERIAL_VERSION, (int) payloadBytes);
-    writer.putInt(k).putLong(itemsSeen).putDouble(threshold).putLong(itemsToSkip).putInt(items.size());
+    writer.putInt(k).putLong(itemsSeen).putDouble(threshold).putLong(nextStoredIndex - itemsSeen - 1).putInt(items.size());
     writer.putInt(itemLength);
     for (byte[] bytes : encoded) {
       if (itemLength == VARIABLE_LENGTH) {
@@ -276,6 +277,9 @@ public final class SkipReservoir<T> {
           "inconsistent skip state for " + itemsSeen + " items seen and k " + k + ": threshold " + threshold
               + ", items to skip " + itemsToSkip);
     }
+    if (itemsToSkip > Long.MAX_VALUE - 1 - itemsSeen) {
+      throw reader.corrupt("items to skip " + itemsToSkip + " overflows past " + itemsSeen + " items seen");
+    }
     if (itemLength < 1 && itemLength != VARIABLE_LENGTH) {
       throw reader.corrupt("item length must be positive or -1 for variable: " + itemLength);
     }
@@ -290,7 +294,8 @@ public final class SkipReservoir<T> {
       items.add(item);
     }
     reader.end();
-    return new SkipReservoir<>(k, itemsSeen, items, threshold, itemsToSkip, Objects.requireNonNull(random, "random"));
+    return new SkipReservoir<>(
+        k, itemsSeen, items, threshold, itemsSeen + itemsToSkip + 1, Objects.requireNonNull(random, "random"));
   }
 
   /** Reduces the reservoir to {@code newK} slots, keeping a uniform subset of the sample; no-op unless smaller. */
@@ -316,21 +321,42 @@ public final class SkipReservoir<T> {
     return new ArrayList<>(pool.subList(0, size));
   }
 
-  /**
-   * Sets W and the pending skip to a fresh draw of Algorithm L's state after {@code itemsSeen >= k} items, by running
-   * its threshold recursion from {@code k} items on (see the class documentation).
-   */
+  /** Sets W and the pending skip to a fresh draw of Algorithm L's state after {@code itemsSeen >= k} items. */
   private void restartSkips() {
-    threshold = nextThresholdFactor();
-    long position = k;
-    long skip = nextSkip();
-    // The simulated next acceptance, at position + skip + 1, is among the items already seen.
-    while (skip < itemsSeen - position) {
-      position += skip + 1;
-      threshold *= nextThresholdFactor();
-      skip = nextSkip();
+    // The k-th smallest of k uniform keys is simply U^(1/k), as Algorithm L starts.
+    threshold = itemsSeen == k ? nextThresholdFactor() : nextBeta(k, itemsSeen - k + 1);
+    nextStoredIndex = afterSkip(nextSkip());
+  }
+
+  /** The index of the item after {@code skip} skipped ones, saturating where no stream of longs can reach. */
+  private long afterSkip(long skip) {
+    return skip < Long.MAX_VALUE - itemsSeen ? itemsSeen + skip + 1 : Long.MAX_VALUE;
+  }
+
+  /** A Beta(a, b) variate for a, b ≥ 1, as X / (X + Y) with X ~ Gamma(a) and Y ~ Gamma(b). */
+  private double nextBeta(double a, double b) {
+    double x = nextGamma(a);
+    return x / (x + nextGamma(b));
+  }
+
+  /** A Gamma(shape, 1) variate for shape ≥ 1, by Marsaglia and Tsang's exact rejection method (2000). */
+  private double nextGamma(double shape) {
+    double d = shape - 1.0 / 3;
+    double c = 1 / Math.sqrt(9 * d);
+    while (true) {
+      double x;
+      double v;
+      do {
+        randomDraws++;
+        x = random.nextGaussian();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      double u = nextUniform();
+      if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
+        return d * v;
+      }
     }
-    itemsToSkip = skip - (itemsSeen - position);
   }
 
   /** U^(1/k): the ratio of the new W to the old one, the largest of k uniform keys below the old W. */
@@ -376,13 +402,13 @@ public final class SkipReservoir<T> {
     return k == other.k
         && itemsSeen == other.itemsSeen
         && Double.compare(threshold, other.threshold) == 0
-        && itemsToSkip == other.itemsToSkip
+        && nextStoredIndex == other.nextStoredIndex
         && items.equals(other.items);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(k, itemsSeen, threshold, itemsToSkip, items);
+    return Objects.hash(k, itemsSeen, threshold, nextStoredIndex, items);
   }
 
   @Override

@@ -208,9 +208,12 @@ class SkipReservoirTest {
     assertRejected(forged(1, 5, 0, 0, 1, -1, item(1)), "inconsistent skip state");
     assertRejected(forged(1, 5, Double.NaN, 0, 1, -1, item(1)), "inconsistent skip state");
     assertRejected(forged(1, 5, 0.5, -3, 1, -1, item(1)), "inconsistent skip state");
+    assertRejected(
+        forged(1, Long.MAX_VALUE - 5, 0.5, 5, 1, -1, item(1)),
+        "items to skip 5 overflows past 9223372036854775802 items seen");
     // A huge sample size must fail before anything is allocated for it.
     assertRejected(
-        forged(1 << 30, Long.MAX_VALUE, 0.5, 0, 1 << 30, -1, item(1)),
+        forged(1 << 30, 1L << 40, 0.5, 0, 1 << 30, -1, item(1)),
         "item count 1073741824 does not fit in the 12 bytes left");
     assertRejected(
         forged(1, 5, 0.5, 0, 1, -1, lengthThen(Integer.MAX_VALUE, 8)), "truncated: expected 2147483647 bytes");
@@ -220,7 +223,7 @@ class SkipReservoirTest {
     assertRejected(forged(1, 5, 0.5, 0, 1, -2, item(1)), "item length must be positive or -1 for variable: -2");
     byte[] fixedItem = LongItemSerializer.INSTANCE.toBytes(1L);
     assertRejected(
-        forged(1 << 30, Long.MAX_VALUE, 0.5, 0, 1 << 30, 8, fixedItem),
+        forged(1 << 30, 1L << 40, 0.5, 0, 1 << 30, 8, fixedItem),
         "item count 1073741824 does not fit in the 8 bytes left");
     assertRejected(forged(1, 5, 0.5, 0, 1, 16, fixedItem), "item count 1 does not fit in the 8 bytes left");
     assertThat(SkipReservoir.fromBytes(forged(1, 5, 0.5, 0, 1, 8, fixedItem), LongItemSerializer.INSTANCE).sample())
