@@ -185,7 +185,8 @@ public final class SketchFormat {
      * fails here instead of allocating a huge array.
      */
     public int checkedCount(long count, int bytesEach, String what) {
-      if (count < 0 || count * bytesEach > buffer.remaining()) {
+      // Divide rather than multiply: a huge count must not overflow into a small product.
+      if (count < 0 || count > buffer.remaining() / Math.max(1, bytesEach)) {
         throw corrupt(what + " count " + count + " does not fit in the " + buffer.remaining() + " bytes left");
       }
       return (int) count;
