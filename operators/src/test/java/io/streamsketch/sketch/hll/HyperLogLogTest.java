@@ -72,7 +72,7 @@ class HyperLogLogTest {
         HyperLogLog sketch = sketchOf(precision, 1000, count);
         assertThat(sketch.registerValues())
             .as("p=%d n=%d", precision, count)
-            .containsExactly(referenceRegisters(precision, 1000, count));
+            .isEqualTo(referenceRegisters(precision, 1000, count));
         assertThat(sketch.isSparse()).isEqualTo(sparseEntries(1000, count) <= HyperLogLog.maxSparseEntries(precision));
         assertThat(sketch.isEmpty()).isEqualTo(count == 0);
       }
@@ -129,7 +129,7 @@ class HyperLogLogTest {
       coarseIntoFine.merge(coarse);
       for (HyperLogLog merged : new HyperLogLog[] {fineIntoCoarse, coarseIntoFine}) {
         assertThat(merged.precision()).isEqualTo(10);
-        assertThat(merged.registerValues()).as("sizes %d, %d", size[0], size[1]).containsExactly(union.registerValues());
+        assertThat(merged.registerValues()).as("sizes %d, %d", size[0], size[1]).isEqualTo(union.registerValues());
         assertThat(merged).isEqualTo(union).hasSameHashCodeAs(union);
         assertThat(merged.estimate()).isEqualTo(union.estimate());
         assertThat(HyperLogLog.fromBytes(merged.toBytes())).isEqualTo(union);
