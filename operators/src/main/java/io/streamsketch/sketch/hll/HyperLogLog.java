@@ -23,7 +23,8 @@ import java.util.Objects;
  * Ertl's improved estimator ("New cardinality estimation algorithms for HyperLogLog sketches", 2017, algorithm 6),
  * computed from the histogram of register values with his σ and τ series: unbiased over the whole range, with no
  * empirical bias tables and no switch to linear counting (so no bias hole around 2.5m). The histogram is kept up to
- * date on every register change, so {@link #estimate()} costs O(q), not O(m).
+ * date on every register change, so {@link #estimate()} costs O(q), not O(m), and the estimate is cached until a
+ * register changes.
  *
  * <h2>Sparse and dense representations</h2>
  *
@@ -90,6 +91,8 @@ public final class HyperLogLog {
   private byte[] dense;
   /** Dense mode: {@code histogram[r]} = number of registers holding r, for r in [0, 65 − p]. */
   private int[] histogram;
+  /** Dense mode: the estimate, or NaN after a register changed; derived state, ignored by equals. */
+  private double cachedEstimate = Double.NaN;
 
   private HyperLogLog(int precision, long seed) {
     this.precision = precision;
@@ -163,6 +166,7 @@ public final class HyperLogLog {
       registers[at + 2] = (byte) (word >>> 16);
       histogram[old]--;
       histogram[rank]++;
+      cachedEstimate = Double.NaN;
     }
   }
 
@@ -258,6 +262,7 @@ public final class HyperLogLog {
     dense = new byte[3 * m / 4];
     histogram = new int[66 - precision];
     histogram[0] = m;
+    cachedEstimate = Double.NaN;
   }
 
   /**
@@ -268,7 +273,10 @@ public final class HyperLogLog {
     if (dense == null) {
       return sparseSize == 0 ? 0 : -SPARSE_BUCKETS * Math.log1p(-sparseSize / SPARSE_BUCKETS);
     }
-    return ertlEstimate(histogram, precision);
+    if (Double.isNaN(cachedEstimate)) {
+      cachedEstimate = ertlEstimate(histogram, precision);
+    }
+    return cachedEstimate;
   }
 
   /** Ertl 2017, algorithm 6, from the register histogram {@code counts[0..q+1]}. */
@@ -395,6 +403,10 @@ public final class HyperLogLog {
 
   /** Raises this dense sketch's registers with those of {@code registers} at precision {@code from ≥ precision}. */
   private void foldDense(byte[] registers, int from) {
+    if (from == precision) {
+      maxDense(registers);
+      return;
+    }
     int d = from - precision;
     int mask = (1 << d) - 1;
     for (int i = 0; i < 1 << from; i++) {
@@ -403,6 +415,32 @@ public final class HyperLogLog {
         raiseDense(i >>> d, foldedRank(i & mask, d, rank));
       }
     }
+  }
+
+  /** Register-wise max with same-precision registers, three bytes (four registers) at a time. */
+  private void maxDense(byte[] registers) {
+    byte[] mine = dense;
+    for (int at = 0; at < mine.length; at += 3) {
+      int ours = (mine[at] & 0xff) | (mine[at + 1] & 0xff) << 8 | (mine[at + 2] & 0xff) << 16;
+      int theirs = (registers[at] & 0xff) | (registers[at + 1] & 0xff) << 8 | (registers[at + 2] & 0xff) << 16;
+      if (ours == theirs) {
+        continue;
+      }
+      int merged = ours;
+      for (int shift = 0; shift < 24; shift += 6) {
+        int old = (ours >>> shift) & 0x3f;
+        int rank = (theirs >>> shift) & 0x3f;
+        if (rank > old) {
+          merged = (merged & ~(0x3f << shift)) | rank << shift;
+          histogram[old]--;
+          histogram[rank]++;
+        }
+      }
+      mine[at] = (byte) merged;
+      mine[at + 1] = (byte) (merged >>> 8);
+      mine[at + 2] = (byte) (merged >>> 16);
+    }
+    cachedEstimate = Double.NaN;
   }
 
   public int precision() {
@@ -448,6 +486,7 @@ public final class HyperLogLog {
     copy.sparseSize = sparseSize;
     copy.dense = dense == null ? null : dense.clone();
     copy.histogram = histogram == null ? null : histogram.clone();
+    copy.cachedEstimate = cachedEstimate;
     return copy;
   }
 
