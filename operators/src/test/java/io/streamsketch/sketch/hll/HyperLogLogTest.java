@@ -1,0 +1,251 @@
+package io.streamsketch.sketch.hll;
+
+import static io.streamsketch.sketch.testing.SerializationChecks.assertRejectsTruncationAndFlips;
+import static io.streamsketch.sketch.testing.SerializationChecks.editedWithValidChecksum;
+import static io.streamsketch.sketch.testing.SerializationChecks.withFamilyId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamsketch.sketch.SketchFamily;
+import io.streamsketch.sketch.SketchFormatException;
+import io.streamsketch.sketch.hash.MurmurHash3;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class HyperLogLogTest {
+  private static final long SEED = HyperLogLog.DEFAULT_SEED;
+
+  private static HyperLogLog sketchOf(int precision, long from, long count) {
+    HyperLogLog sketch = HyperLogLog.create(precision);
+    for (long i = from; i < from + count; i++) {
+      sketch.update(i);
+    }
+    return sketch;
+  }
+
+  /** Registers computed the slow, obvious way from the definition. */
+  private static int[] referenceRegisters(int precision, long from, long count) {
+    int[] registers = new int[1 << precision];
+    int q = 64 - precision;
+    for (long i = from; i < from + count; i++) {
+      long hash = MurmurHash3.hash128(i, SEED).h1();
+      int index = (int) (hash >>> q);
+      long rest = hash << precision;
+      int rank = 1;
+      while (rank <= q && rest >= 0) {
+        rest <<= 1;
+        rank++;
+      }
+      registers[index] = Math.max(registers[index], rank);
+    }
+    return registers;
+  }
+
+  private static int sparseEntries(long from, long count) {
+    Set<Long> indexes = new HashSet<>();
+    for (long i = from; i < from + count; i++) {
+      indexes.add(MurmurHash3.hash128(i, SEED).h1() >>> (64 - HyperLogLog.SPARSE_PRECISION));
+    }
+    return indexes.size();
+  }
+
+  @Test
+  void rejectsInvalidParameters() {
+    assertThatThrownBy(() -> HyperLogLog.create(3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("precision must be in [4, 18]: 3");
+    assertThatThrownBy(() -> HyperLogLog.create(19)).hasMessage("precision must be in [4, 18]: 19");
+    assertThatThrownBy(() -> HyperLogLog.create(12).lowerBound(0)).hasMessage("numStdDev must be in (0, 3]: 0.0");
+    assertThatThrownBy(() -> HyperLogLog.create(12, 1).merge(HyperLogLog.create(12, 2)))
+        .hasMessage("cannot merge sketches with different seed: 1 vs 2");
+  }
+
+  @Test
+  void registersMatchTheDefinitionInSparseAndDenseModes() {
+    for (int precision : new int[] {4, 5, 8, 12, 14, 18}) {
+      for (long count : new long[] {0, 1, 2, 20, HyperLogLog.maxSparseEntries(precision), 3_000, 70_000}) {
+        HyperLogLog sketch = sketchOf(precision, 1000, count);
+        assertThat(sketch.registerValues())
+            .as("p=%d n=%d", precision, count)
+            .isEqualTo(referenceRegisters(precision, 1000, count));
+        assertThat(sketch.isSparse()).isEqualTo(sparseEntries(1000, count) <= HyperLogLog.maxSparseEntries(precision));
+        assertThat(sketch.isEmpty()).isEqualTo(count == 0);
+      }
+    }
+  }
+
+  @Test
+  void smallCardinalitiesAreExactWhileSparse() {
+    for (int trial = 0; trial < 20; trial++) {
+      HyperLogLog sketch = HyperLogLog.create(12, trial);
+      for (int n = 1; n <= HyperLogLog.maxSparseEntries(12); n++) {
+        sketch.update(n);
+        sketch.update(n); // duplicates change nothing
+        assertThat(sketch.isSparse()).isTrue();
+        if (n <= 100) {
+          assertThat(Math.round(sketch.estimate())).as("trial %d", trial).isEqualTo(n);
+        }
+        assertThat(Math.abs(sketch.estimate() - n)).isLessThanOrEqualTo(1);
+      }
+    }
+    assertThat(HyperLogLog.create(12).estimate()).isZero();
+  }
+
+  @Test
+  void longsBytesAndStringsHashAsTheirBytes() {
+    HyperLogLog fromLongs = HyperLogLog.create(10);
+    HyperLogLog fromBytes = HyperLogLog.create(10);
+    HyperLogLog fromStrings = HyperLogLog.create(10);
+    HyperLogLog fromUtf8 = HyperLogLog.create(10);
+    for (long i = 0; i < 5000; i++) {
+      fromLongs.update(i);
+      fromBytes.update(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(i).array());
+      fromStrings.update("user-ü-" + i);
+      fromUtf8.update(("user-ü-" + i).getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(fromBytes).isEqualTo(fromLongs);
+    assertThat(fromUtf8).isEqualTo(fromStrings);
+  }
+
+  @Test
+  void mergeFoldsToTheSmallerPrecisionRegisterForRegister() {
+    // Sparse and dense on each side: 30 and 50 items stay sparse, 5,000 and 80,000 do not.
+    long[][] sizes = {{50, 30}, {50, 5_000}, {80_000, 30}, {80_000, 5_000}, {1_000, 900}};
+    for (long[] size : sizes) {
+      HyperLogLog fine = sketchOf(14, 0, size[0]);
+      HyperLogLog coarse = sketchOf(10, 1_000_000, size[1]);
+      HyperLogLog union = sketchOf(10, 0, size[0]);
+      for (long i = 1_000_000; i < 1_000_000 + size[1]; i++) {
+        union.update(i);
+      }
+      HyperLogLog fineIntoCoarse = coarse.copy();
+      fineIntoCoarse.merge(fine);
+      HyperLogLog coarseIntoFine = fine.copy();
+      coarseIntoFine.merge(coarse);
+      for (HyperLogLog merged : new HyperLogLog[] {fineIntoCoarse, coarseIntoFine}) {
+        assertThat(merged.precision()).isEqualTo(10);
+        assertThat(merged.registerValues()).as("sizes %d, %d", size[0], size[1]).isEqualTo(union.registerValues());
+        assertThat(merged).isEqualTo(union).hasSameHashCodeAs(union);
+        assertThat(merged.estimate()).isEqualTo(union.estimate());
+        assertThat(HyperLogLog.fromBytes(merged.toBytes())).isEqualTo(union);
+      }
+    }
+  }
+
+  @Test
+  void mergeEqualsTheSketchOfBothStreamsInAnyOrder() {
+    SplittableRandom random = new SplittableRandom(5);
+    long[] a = random.longs(20_000).toArray();
+    long[] b = random.longs(300).toArray();
+    for (int[] split : new int[][] {{20_000, 300}, {200, 300}, {20_000, 20_000}}) {
+      HyperLogLog left = HyperLogLog.create(12);
+      HyperLogLog right = HyperLogLog.create(12);
+      HyperLogLog forward = HyperLogLog.create(12);
+      HyperLogLog backward = HyperLogLog.create(12);
+      for (int i = 0; i < split[0]; i++) {
+        left.update(a[i]);
+        forward.update(a[i]);
+      }
+      for (int i = 0; i < Math.min(split[1], b.length); i++) {
+        right.update(b[i]);
+        right.update(a[i]); // overlap
+        forward.update(b[i]);
+        forward.update(a[i]);
+      }
+      for (int i = Math.min(split[1], b.length) - 1; i >= 0; i--) {
+        backward.update(a[i]);
+        backward.update(b[i]);
+      }
+      for (int i = split[0] - 1; i >= 0; i--) {
+        backward.update(a[i]);
+      }
+      HyperLogLog merged = left.copy();
+      merged.merge(right);
+      HyperLogLog otherWay = right.copy();
+      otherWay.merge(left);
+      assertThat(merged).isEqualTo(forward).isEqualTo(backward).isEqualTo(otherWay);
+      merged.merge(merged);
+      assertThat(merged).isEqualTo(forward);
+    }
+  }
+
+  @Test
+  void copyIsIndependentAndBoundsBracketTheEstimate() {
+    HyperLogLog sketch = sketchOf(12, 0, 10_000);
+    HyperLogLog copy = sketch.copy();
+    copy.update(-1L);
+    copy.update(-2L);
+    copy.update(-3L);
+    assertThat(sketch).isEqualTo(sketchOf(12, 0, 10_000));
+    assertThat(sketch.relativeStandardError()).isEqualTo(1.04 / 64);
+    assertThat(sketch.lowerBound(2)).isLessThan(sketch.estimate());
+    assertThat(sketch.upperBound(2)).isGreaterThan(sketch.estimate());
+    assertThat(sketch.lowerBound(2)).isLessThan(10_000);
+    assertThat(sketch.upperBound(2)).isGreaterThan(10_000);
+    HyperLogLog small = sketchOf(12, 0, 3);
+    assertThat(small.lowerBound(3)).isEqualTo(3);
+  }
+
+  @Test
+  void serializationRoundTripsExactly() {
+    for (int precision : new int[] {4, 11, 18}) {
+      for (long count : new long[] {0, 7, 20_000}) {
+        HyperLogLog sketch = sketchOf(precision, 0, count);
+        byte[] bytes = sketch.toBytes();
+        assertThat(bytes).hasSize(sketch.serializedSizeBytes());
+        if (!sketch.isSparse()) {
+          assertThat(bytes).hasSize(4 + 10 + 3 * (1 << precision) / 4 + 4);
+        }
+        HyperLogLog read = HyperLogLog.fromBytes(bytes);
+        assertThat(read).isEqualTo(sketch).hasSameHashCodeAs(sketch);
+        assertThat(read.toBytes()).isEqualTo(bytes);
+        assertThat(read.estimate()).isEqualTo(sketch.estimate());
+        read.update(-5L);
+        sketch.update(-5L);
+        assertThat(read).isEqualTo(sketch);
+      }
+    }
+  }
+
+  @Test
+  void rejectsTruncatedAndCorruptBytes() {
+    assertRejectsTruncationAndFlips(sketchOf(12, 0, 30).toBytes(), HyperLogLog::fromBytes);
+    assertRejectsTruncationAndFlips(sketchOf(6, 0, 1_000).toBytes(), HyperLogLog::fromBytes);
+    byte[] sparse = sketchOf(12, 0, 30).toBytes();
+    byte[] dense = sketchOf(4, 0, 1_000).toBytes();
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(withFamilyId(sparse, SketchFamily.COUNT_MIN.id())))
+        .isInstanceOf(SketchFormatException.class)
+        .hasMessageContaining("expected a HYPERLOGLOG sketch but found COUNT_MIN");
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.put(4, (byte) 19))))
+        .isInstanceOf(SketchFormatException.class)
+        .hasMessageContaining("precision must be in [4, 18]: 19");
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.put(5, (byte) 2))))
+        .hasMessageContaining("unknown representation 2");
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(14, 385))))
+        .hasMessageContaining("sparse entry count 385 is outside [0, 384]");
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(14, 300))))
+        .hasMessageContaining("does not fit");
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(14, -1))))
+        .hasMessageContaining("outside");
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(22, b.getInt(18)))))
+        .hasMessageContaining("not ascending");
+    assertThatThrownBy(
+            () -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(18, b.getInt(18) & ~0x3f))))
+        .hasMessageContaining("rank outside [1, 40]");
+    assertThatThrownBy(
+            () -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(18, b.getInt(18) | 41))))
+        .hasMessageContaining("rank outside [1, 40]");
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(18, -1))))
+        .isInstanceOf(SketchFormatException.class);
+    // p = 4 allows ranks up to 61; 0xff in the first byte puts 63 in register 0.
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(dense, b -> b.put(14, (byte) 0xff))))
+        .hasMessageContaining("register 0 holds 63, more than 61");
+    byte[] denseAsSparseSize = editedWithValidChecksum(dense, b -> b.put(5, (byte) 0));
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(denseAsSparseSize)).isInstanceOf(SketchFormatException.class);
+  }
+}
