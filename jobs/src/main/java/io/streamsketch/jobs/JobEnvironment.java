@@ -10,6 +10,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -38,6 +39,10 @@ final class JobEnvironment {
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     if (local && args.flag("web-ui")) {
       return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+    }
+    if (local) {
+      // Without the web UI nobody needs a known port, and a fixed one would stop two local runs side by side.
+      conf.set(RestOptions.BIND_PORT, "0");
     }
     return StreamExecutionEnvironment.getExecutionEnvironment(conf);
   }

@@ -6,11 +6,12 @@ import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 import org.apache.flink.util.function.SerializableFunction;
 
 /**
- * Writes records as JSON lines into a folder. Files become visible when a checkpoint completes, and at the end of a
- * bounded input, so a reader never sees a half-written file.
+ * Writes records as JSON lines into a folder. Each checkpoint rolls the part files and commits them, as does the end
+ * of a bounded input, so results appear at every checkpoint and a reader never sees a half-written file.
  */
 public final class JsonLinesSink {
   private JsonLinesSink() {}
@@ -23,6 +24,7 @@ public final class JsonLinesSink {
         };
     return FileSink.forRowFormat(new Path(folder), encoder)
         .withBucketAssigner(new BasePathBucketAssigner<>())
+        .withRollingPolicy(OnCheckpointRollingPolicy.build())
         .withOutputFileConfig(OutputFileConfig.builder().withPartSuffix(".jsonl").build())
         .build();
   }
