@@ -230,22 +230,25 @@ public final class EnrichJob implements JobCommand {
     if (pagesPath == null && settings.refreshInterval() != null) {
       throw new UsageException(NAME + ": --refresh-interval needs --pages-file, the folder to watch");
     }
+    PagesLoader smallPages = null;
+    if (settings.dimension() == Dimension.SMALL) {
+      smallPages =
+          pagesPath == null
+              ? PagesLoader.generated(CommonOptions.generatorConfig(args, 0.0))
+              : PagesLoader.fromPath(pagesPath);
+      try {
+        smallPages.load(); // Fail here, with the line at fault, rather than in every subtask.
+      } catch (IOException e) {
+        throw new UsageException(NAME + ": --pages-file: " + e.getMessage());
+      }
+    }
     StreamExecutionEnvironment env = JobEnvironment.create(args);
     OutputFolders output = new OutputFolders(args.string("output"));
     DataStream<ClickEvent> events = input.events(env, output);
 
     Results results;
-    if (settings.dimension() == Dimension.SMALL) {
-      PagesLoader pages =
-          pagesPath == null
-              ? PagesLoader.generated(CommonOptions.generatorConfig(args, 0.0))
-              : PagesLoader.fromPath(pagesPath);
-      try {
-        pages.load(); // Fail here, with the line at fault, rather than in every subtask.
-      } catch (IOException e) {
-        throw new UsageException(NAME + ": --pages-file: " + e.getMessage());
-      }
-      results = joinSmall(events, pages, settings);
+    if (smallPages != null) {
+      results = joinSmall(events, smallPages, settings);
     } else {
       String path = pagesPath != null ? pagesPath : writeGeneratedPages(args);
       FileSource.FileSourceBuilder<String> files =
