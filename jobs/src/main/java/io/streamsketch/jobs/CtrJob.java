@@ -119,7 +119,9 @@ public final class CtrJob implements JobCommand {
         .addAll(CommonOptions.INPUT)
         .addAll(CommonOptions.GENERATOR)
         .add(Option.value("window", "duration", "1h", "tumbling window of impression time"))
-        .add(Option.value("click-within", "duration", "10m", "a click counts for an impression at most this long after it"))
+        .add(
+            Option.value(
+                "click-within", "duration", "10m", "a click counts for an impression at most this long after it"))
         .add(
             Option.value(
                 "out-of-orderness",

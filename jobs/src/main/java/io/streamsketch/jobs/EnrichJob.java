@@ -184,7 +184,9 @@ public final class EnrichJob implements JobCommand {
                 "path",
                 null,
                 "pages.csv, or a folder of such files (default: the generator's pages for --seed and --pages)"))
-        .add(Option.value("join", "inner|left", "inner", "inner: unmatched events to unmatched-facts; left: null page fields"))
+        .add(
+            Option.value(
+                "join", "inner|left", "inner", "inner: unmatched events to unmatched-facts; left: null page fields"))
         .add(Option.value("dimension", "small|large", "small", "small: loaded into each subtask; large: keyed state"))
         .add(
             Option.value(

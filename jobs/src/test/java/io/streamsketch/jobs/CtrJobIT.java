@@ -45,7 +45,11 @@ class CtrJobIT {
   private static final long HOUR = 60 * MINUTE;
   private static final long CLICK_WITHIN = 10 * MINUTE;
   private static final GeneratorConfig CONFIG =
-      GeneratorConfig.defaults().withEvents(40_000).withSeed(5).withUsersAndPages(500, 100).withDisorder(5_000, 0.005, 0);
+      GeneratorConfig.defaults()
+          .withEvents(40_000)
+          .withSeed(5)
+          .withUsersAndPages(500, 100)
+          .withDisorder(5_000, 0.005, 0);
 
   @TempDir static Path dir;
 
@@ -151,7 +155,9 @@ class CtrJobIT {
     exact.forEach(
         (window, counts) -> {
           assertThat(reported.get(window).impressions).as("impressions of %s", window).isEqualTo(counts[0]);
-          assertThat(reported.get(window).clickedImpressions).as("clicked impressions of %s", window).isEqualTo(counts[1]);
+          assertThat(reported.get(window).clickedImpressions)
+              .as("clicked impressions of %s", window)
+              .isEqualTo(counts[1]);
         });
     assertThat(reported.values().stream().mapToLong(r -> r.clickedImpressions).sum()).isPositive();
   }

@@ -5,8 +5,8 @@ import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Splits the ad events of a stream with watermarks: impressions on the main output, clicks on {@link #CLICKS}, and

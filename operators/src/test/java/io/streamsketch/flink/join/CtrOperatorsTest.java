@@ -43,7 +43,9 @@ class CtrOperatorsTest {
       harness.processElement(new ClickEvent(4, "u1", "p1", EventKind.VIEW, null, 5_000), 5_000);
 
       assertThat(harness.extractOutputValues()).containsExactly(impression(1, 20_000));
-      assertThat(harness.getSideOutput(AdEventRouter.CLICKS)).extracting(StreamRecord::getValue).containsExactly(click(2, 21_000));
+      assertThat(harness.getSideOutput(AdEventRouter.CLICKS))
+          .extracting(StreamRecord::getValue)
+          .containsExactly(click(2, 21_000));
       assertThat(harness.getSideOutput(SideOutputs.LATE_EVENTS))
           .extracting(StreamRecord::getValue)
           .containsExactly(impression(3, 10_000));
@@ -98,7 +100,9 @@ class CtrOperatorsTest {
       }
       harness.processElement1(impression(5, HOUR), HOUR); // the next window
       // The impression at 59 min, clicked at 1 h 5 min: after its window's end, within the interval.
-      harness.processElement2(new ImpressionClick(impression(1, HOUR - MINUTE), click(9, HOUR + 5 * MINUTE)), HOUR + 5 * MINUTE);
+      ImpressionClick clickedAfterTheEnd =
+          new ImpressionClick(impression(1, HOUR - MINUTE), click(9, HOUR + 5 * MINUTE));
+      harness.processElement2(clickedAfterTheEnd, HOUR + 5 * MINUTE);
 
       harness.processBothWatermarks(new Watermark(HOUR + WITHIN - 2));
       assertThat(harness.extractOutputValues()).isEmpty();
