@@ -34,7 +34,7 @@ class StreamSketchCliTest {
   @Test
   void helpListsTheCommands() throws Exception {
     assertThat(run("--help")).isZero();
-    assertThat(stdout()).contains("generate", "windowed-counts");
+    assertThat(stdout()).contains("generate", "windowed-counts", "enrich", "ctr");
   }
 
   @Test
@@ -92,6 +92,40 @@ class StreamSketchCliTest {
   void generateNeedsAnOutputFolder() throws Exception {
     assertThat(run("generate")).isEqualTo(2);
     assertThat(stderr()).contains("--output is required");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--join=outer|--join must be one of inner, left",
+        "--dimension=huge|--dimension must be one of small, large",
+        "--refresh-interval=10s|a refresh interval needs the large dimension",
+        "--max-waiting-per-page=-1|--max-waiting-per-page must be in [0, ",
+      })
+  void wrongEnrichOptionsFailWithAClearMessage(String arg, String message) throws Exception {
+    assertThat(run("enrich", arg)).isEqualTo(2);
+    assertThat(stderr()).contains(message);
+  }
+
+  @Test
+  void refreshNeedsAFolderToWatch() throws Exception {
+    assertThat(run("enrich", "--dimension", "large", "--refresh-interval", "10s")).isEqualTo(2);
+    assertThat(stderr()).contains("--refresh-interval needs --pages-file");
+  }
+
+  @Test
+  void aMalformedSmallDimensionFailsBeforeTheJobStartsNamingTheLine(@TempDir Path dir) throws Exception {
+    Path pages = dir.resolve("pages.csv");
+    Files.writeString(pages, "pageId,category,title\np1,news,Fine\np2\n");
+    assertThat(run("enrich", "--pages-file", pages.toString())).isEqualTo(2);
+    assertThat(stderr()).contains("pages.csv:3: expected 3 fields");
+  }
+
+  @Test
+  void ctrHelpListsItsOptions() throws Exception {
+    assertThat(run("ctr", "--help")).isZero();
+    assertThat(stdout()).contains("--window <duration>", "(default: 1h)", "--click-within");
   }
 
   private static String[] concat(String a, String b, String c, String[] rest) {
