@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class StreamSketchCli {
   static final List<JobCommand> COMMANDS =
-      List.of(new GenerateCommand(), new WindowedCountsJob(), new EnrichJob(), new CtrJob());
+      List.of(new GenerateCommand(), new WindowedCountsJob(), new SessionsJob(), new EnrichJob(), new CtrJob());
 
   private StreamSketchCli() {}
 

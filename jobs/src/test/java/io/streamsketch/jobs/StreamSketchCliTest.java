@@ -34,7 +34,7 @@ class StreamSketchCliTest {
   @Test
   void helpListsTheCommands() throws Exception {
     assertThat(run("--help")).isZero();
-    assertThat(stdout()).contains("generate", "windowed-counts", "enrich", "ctr");
+    assertThat(stdout()).contains("generate", "windowed-counts", "sessions", "enrich", "ctr");
   }
 
   @Test
@@ -73,6 +73,19 @@ class StreamSketchCliTest {
       })
   void wrongOptionsFailWithAClearMessage(String arg, String message) throws Exception {
     assertThat(run("windowed-counts", arg)).isEqualTo(2);
+    assertThat(stderr()).contains(message);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--gap=0s|--gap must be positive",
+        "--allowed-lateness=-1m|--allowed-lateness must",
+        "--implementation=merging|--implementation must be one of sessionizer, windows",
+      })
+  void wrongSessionsOptionsFailWithAClearMessage(String arg, String message) throws Exception {
+    assertThat(run("sessions", arg)).isEqualTo(2);
     assertThat(stderr()).contains(message);
   }
 
