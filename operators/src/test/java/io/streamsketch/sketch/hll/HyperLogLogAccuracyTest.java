@@ -103,7 +103,9 @@ class HyperLogLogAccuracyTest {
           hipRse / theirsRse);
 
       // The target, at every cardinality.
-      assertThat(hipRse).as("HIP RSE vs DataSketches HIP at n=%d", n).isLessThanOrEqualTo(1.1 * theirsRse + TINY_N_SLACK);
+      assertThat(hipRse)
+          .as("HIP RSE vs DataSketches HIP at n=%d", n)
+          .isLessThanOrEqualTo(1.1 * theirsRse + TINY_N_SLACK);
       // Mean relative errors within 3 standard errors of the mean (at most the asymptotic RSE / √trials).
       assertThat(Math.abs(hipBias)).as("HIP bias at n=%d", n).isLessThan(3 * HIP_RSE / Math.sqrt(count));
       assertThat(Math.abs(registerBias)).as("Ertl bias at n=%d", n).isLessThan(3 * REGISTER_RSE / Math.sqrt(count));
