@@ -13,6 +13,7 @@ import io.streamsketch.sketch.hash.MurmurHash3;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -251,6 +252,35 @@ class HyperLogLogTest {
       assertThat(sketch.isSparse()).isFalse();
       assertThat(sketch.registerValues()).isEqualTo(registers);
     }
+  }
+
+  /**
+   * Ranks of 32 and more go to the second, low-order change weight, and a register at the cap (q + 1) can never change,
+   * so it weighs 0. Register 0 of a p = 4 sketch is empty, 14 hold 45 and one holds the cap 61: the next update that
+   * reaches register 0 adds {@code 1/P = 16/(1 + 14·2^−45)}.
+   */
+  @Test
+  void hipWeighsHighRanksExactlyAndRegistersAtTheCapNotAtAll() {
+    int[] ranks = new int[16];
+    Arrays.fill(ranks, 1, 15, 45);
+    ranks[15] = 61;
+    byte[] bytes = editedWithValidChecksum(sketchOf(4, 0, 1_000).toBytes(), b -> {
+      b.putDouble(15, 100);
+      for (int i = 0; i < 16; i += 4) {
+        int word = ranks[i] | ranks[i + 1] << 6 | ranks[i + 2] << 12 | ranks[i + 3] << 18;
+        int at = 23 + 3 * i / 4;
+        b.put(at, (byte) word).put(at + 1, (byte) (word >>> 8)).put(at + 2, (byte) (word >>> 16));
+      }
+    });
+    HyperLogLog sketch = HyperLogLog.fromBytes(bytes);
+    assertThat(sketch.registerValues()).isEqualTo(ranks);
+    long item = 0;
+    while (sketch.estimate() == 100) {
+      sketch.update(item++);
+    }
+    assertThat(sketch.estimate()).isEqualTo(100 + 16 / (1 + 14 * Math.pow(2, -45)));
+    assertThat(sketch.registerValues()[0]).isPositive();
+    assertThat(Arrays.copyOfRange(sketch.registerValues(), 1, 16)).isEqualTo(Arrays.copyOfRange(ranks, 1, 16));
   }
 
   private static int rank(long hash, int precision) {
