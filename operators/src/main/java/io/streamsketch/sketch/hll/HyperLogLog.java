@@ -4,9 +4,6 @@ import io.streamsketch.sketch.SketchFamily;
 import io.streamsketch.sketch.SketchFormat;
 import io.streamsketch.sketch.SketchFormatException;
 import io.streamsketch.sketch.hash.MurmurHash3;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -51,16 +48,13 @@ import java.util.Objects;
  * A new sketch is sparse: an open-addressing hash set of ints {@code index << 6 | rank} at the higher sparse
  * precision {@code p' = 25} (as in HLL++), keeping the largest rank per 25-bit index. While sparse, the estimate is
  * linear counting over {@code 2^25} buckets, {@code −2^25·ln(1 − entries/2^25)}, which is exact in practice for
- * small cardinalities (a collision among 1000 items has probability 1.5%), as is HIP. The sketch turns dense once
- * it has more than {@code 3m/32} entries: the largest number a power-of-two table of at most {@code m/8} ints (so at
- * most {@code m/2} bytes) holds at load factor 3/4, which is less than the dense registers ({@code m} bytes in memory,
- * {@code 3m/4} serialized). The switch depends only on the number of entries, so a sketch's representation is a
- * function of its stream.
+ * small cardinalities (a collision among 1000 items has probability 1.5%), as is HIP. The sketch turns dense once it has more
+ * than {@code 3m/32} entries: the largest number a power-of-two table of at most {@code m/8} ints (so at most
+ * {@code m/2} bytes) holds at load factor 3/4, which is less than the dense {@code 3m/4} bytes. The switch depends
+ * only on the number of entries, so a sketch's representation is a function of its stream.
  *
- * <p>In memory, dense registers take a byte each ({@code m} bytes, as DataSketches' HLL_8), so an update reads and
- * compares one byte: reading 6-bit packed registers made updates about 1.5 times slower. Serialized, they are packed
- * 6 bits each, four registers in three bytes ({@code 3m/4} bytes): register {@code i} is bits {@code [6·(i mod 4),
- * 6·(i mod 4) + 6)} of the little-endian 24-bit word at byte {@code 3·⌊i/4⌋}.
+ * <p>Dense registers are packed 6 bits each, four registers in three bytes ({@code 3m/4} bytes): register {@code i}
+ * is bits {@code [6·(i mod 4), 6·(i mod 4) + 6)} of the little-endian 24-bit word at byte {@code 3·⌊i/4⌋}.
  *
  * <h2>Folding to a lower precision</h2>
  *
@@ -81,14 +75,13 @@ import java.util.Objects;
  * 5       1       representation: 0 = sparse, 1 = dense
  * 6       8       seed
  * 14      1       HIP state: 1 = valid (built by updates only), 0 = none (merged)
- * 15      8       HIP estimate, an IEEE 754 double: +0.0 without HIP state; with it, finite, +0.0 if the sketch is
- *                 empty, else at least the number of sparse entries (dense: non-zero registers), since each took a
- *                 state change, and each state change adds at least 1
+ * 15      8       HIP estimate, an IEEE 754 double: 0 without HIP state; with it, finite, 0 if the sketch is empty, else
+ *                 at least the number of sparse entries (dense: non-zero registers), one per state change of weight ≥ 1
  * sparse:
  * 23      4       entry count c, in [0, 3m/32]
  * 27      4·c     entries {@code index << 6 | rank}, index &lt; 2^25 strictly ascending, rank in [1, 40]
  * dense:
- * 23      3m/4    registers, packed 6 bits each (above); each in [0, 65 − p]
+ * 23      3m/4    registers, packed as in memory; each in [0, 65 − p]
  * end     4       CRC-32C trailer
  * </pre>
  *
@@ -116,15 +109,13 @@ public final class HyperLogLog {
   private static final double ALPHA_INFINITY = 1 / (2 * Math.log(2));
   private static final double REGISTER_RSE_FACTOR = 1.04;
   private static final double HIP_RSE_FACTOR = Math.sqrt(Math.log(2));
-  private static final VarHandle FOUR_REGISTERS =
-      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final long seed;
   private int precision;
   /** Sparse mode: open-addressing set of {@code index << 6 | rank}, 0 = empty slot; null when dense. */
   private int[] sparse;
   private int sparseSize;
-  /** Dense mode: the registers, one a byte; null when sparse. */
+  /** Dense mode: packed 6-bit registers; null when sparse. */
   private byte[] dense;
   /** Dense mode: {@code histogram[r]} = number of registers holding r, for r in [0, 65 − p]. */
   private int[] histogram;
@@ -267,10 +258,16 @@ public final class HyperLogLog {
 
   /** Raises register {@code index} to {@code rank} if that is larger; returns the register's previous value. */
   private int raiseDense(int index, int rank) {
+    int at = 3 * (index >>> 2);
+    int shift = 6 * (index & 3);
     byte[] registers = dense;
-    int old = registers[index];
+    int word = (registers[at] & 0xff) | (registers[at + 1] & 0xff) << 8 | (registers[at + 2] & 0xff) << 16;
+    int old = (word >>> shift) & 0x3f;
     if (rank > old) {
-      registers[index] = (byte) rank;
+      word = (word & ~(0x3f << shift)) | rank << shift;
+      registers[at] = (byte) word;
+      registers[at + 1] = (byte) (word >>> 8);
+      registers[at + 2] = (byte) (word >>> 16);
       histogram[old]--;
       histogram[rank]++;
       cachedEstimate = Double.NaN;
@@ -278,29 +275,11 @@ public final class HyperLogLog {
     return old;
   }
 
-  /** Register {@code index} of registers packed 6 bits each, as serialized. */
-  private static int packedRegister(byte[] packed, int index) {
+  private static int register(byte[] registers, int index) {
     int at = 3 * (index >>> 2);
-    int word = (packed[at] & 0xff) | (packed[at + 1] & 0xff) << 8 | (packed[at + 2] & 0xff) << 16;
+    int word = (registers[at] & 0xff) | (registers[at + 1] & 0xff) << 8 | (registers[at + 2] & 0xff) << 16;
     return (word >>> (6 * (index & 3))) & 0x3f;
   }
-
-  /** The registers packed 6 bits each, four in three bytes. */
-  private byte[] packedRegisters() {
-    byte[] registers = dense;
-    int groups = registers.length / 4;
-    byte[] packed = new byte[3 * groups];
-    for (int group = 0; group < groups; group++) {
-      // Four registers in one read, r0 | r1 << 8 | r2 << 16 | r3 << 24, shifted to r0 | r1 << 6 | r2 << 12 | r3 << 18.
-      int four = (int) FOUR_REGISTERS.get(registers, 4 * group);
-      int word = (four & 0x3f) | (four >>> 2 & 0xfc0) | (four >>> 4 & 0x3f000) | (four >>> 6 & 0xfc0000);
-      packed[3 * group] = (byte) word;
-      packed[3 * group + 1] = (byte) (word >>> 8);
-      packed[3 * group + 2] = (byte) (word >>> 16);
-    }
-    return packed;
-  }
-
 
   /**
    * Adds an entry to this sparse sketch, turning it dense if it is one entry too many; returns the entry's previous
@@ -385,7 +364,7 @@ public final class HyperLogLog {
 
   private void newDense() {
     int m = 1 << precision;
-    dense = new byte[m];
+    dense = new byte[3 * m / 4];
     histogram = new int[66 - precision];
     histogram[0] = m;
     cachedEstimate = Double.NaN;
@@ -560,24 +539,35 @@ public final class HyperLogLog {
     int d = from - precision;
     int mask = (1 << d) - 1;
     for (int i = 0; i < 1 << from; i++) {
-      int rank = registers[i];
+      int rank = register(registers, i);
       if (rank != 0) {
         raiseDense(i >>> d, foldedRank(i & mask, d, rank));
       }
     }
   }
 
-  /** Register-wise max with same-precision registers. */
+  /** Register-wise max with same-precision registers, three bytes (four registers) at a time. */
   private void maxDense(byte[] registers) {
     byte[] mine = dense;
-    for (int i = 0; i < mine.length; i++) {
-      int old = mine[i];
-      int rank = registers[i];
-      if (rank > old) {
-        mine[i] = (byte) rank;
-        histogram[old]--;
-        histogram[rank]++;
+    for (int at = 0; at < mine.length; at += 3) {
+      int ours = (mine[at] & 0xff) | (mine[at + 1] & 0xff) << 8 | (mine[at + 2] & 0xff) << 16;
+      int theirs = (registers[at] & 0xff) | (registers[at + 1] & 0xff) << 8 | (registers[at + 2] & 0xff) << 16;
+      if (ours == theirs) {
+        continue;
       }
+      int merged = ours;
+      for (int shift = 0; shift < 24; shift += 6) {
+        int old = (ours >>> shift) & 0x3f;
+        int rank = (theirs >>> shift) & 0x3f;
+        if (rank > old) {
+          merged = (merged & ~(0x3f << shift)) | rank << shift;
+          histogram[old]--;
+          histogram[rank]++;
+        }
+      }
+      mine[at] = (byte) merged;
+      mine[at + 1] = (byte) (merged >>> 8);
+      mine[at + 2] = (byte) (merged >>> 16);
     }
     cachedEstimate = Double.NaN;
   }
@@ -604,7 +594,7 @@ public final class HyperLogLog {
     int[] values = new int[m];
     if (dense != null) {
       for (int i = 0; i < m; i++) {
-        values[i] = dense[i];
+        values[i] = register(dense, i);
       }
     } else {
       int d = SPARSE_PRECISION - precision;
@@ -639,7 +629,7 @@ public final class HyperLogLog {
   }
 
   private int payloadBytes() {
-    return 1 + 1 + 8 + 1 + 8 + (dense == null ? 4 + 4 * sparseSize : 3 * dense.length / 4);
+    return 1 + 1 + 8 + 1 + 8 + (dense == null ? 4 + 4 * sparseSize : dense.length);
   }
 
   /** Serializes in the format documented on this class. */
@@ -653,7 +643,7 @@ public final class HyperLogLog {
         writer.putInt(entry);
       }
     } else {
-      writer.putBytes(packedRegisters());
+      writer.putBytes(dense);
     }
     return writer.finish();
   }
@@ -711,16 +701,16 @@ public final class HyperLogLog {
     } else if (mode == MODE_DENSE) {
       sketch.sparse = null;
       sketch.newDense();
-      byte[] packed = reader.getBytes(3 * sketch.dense.length / 4);
+      reader.checkedCount(sketch.dense.length, 1, "register byte");
+      reader.buffer().get(sketch.dense);
       int maxRank = 65 - precision;
       int[] histogram = sketch.histogram;
       histogram[0] = 0;
       for (int i = 0; i < 1 << precision; i++) {
-        int rank = packedRegister(packed, i);
+        int rank = register(sketch.dense, i);
         if (rank > maxRank) {
           throw reader.corrupt("register " + i + " holds " + rank + ", more than " + maxRank);
         }
-        sketch.dense[i] = (byte) rank;
         histogram[rank]++;
       }
     } else {
