@@ -119,6 +119,12 @@ public final class HyperLogLog {
   private byte[] dense;
   /** Dense mode: {@code histogram[r]} = number of registers holding r, for r in [0, 65 − p]. */
   private int[] histogram;
+  /**
+   * Dense mode: the smallest register value, the lowest r with {@code histogram[r] > 0}. An item whose rank is not
+   * above it cannot change any register, which is most items once the sketch has filled: those updates skip reading
+   * the packed register. Derived state, ignored by equals.
+   */
+  private int minDenseRegister;
   /** Dense mode: the register estimate, or NaN after a register changed; derived state, ignored by equals. */
   private double cachedEstimate = Double.NaN;
   /** Whether the sketch has only been updated, so that {@link #hipEstimate} is valid. */
@@ -187,6 +193,9 @@ public final class HyperLogLog {
     if (dense != null) {
       // The sentinel bit caps the leading-zero count at q, so the rank is at most q + 1.
       int rank = Long.numberOfLeadingZeros((hash << precision) | (1L << (precision - 1))) + 1;
+      if (rank <= minDenseRegister) {
+        return;
+      }
       int old = raiseDense((int) (hash >>> (64 - precision)), rank);
       if (rank > old && hipValid) {
         countHipChange(old, rank, 64 - precision);
@@ -270,6 +279,9 @@ public final class HyperLogLog {
       registers[at + 2] = (byte) (word >>> 16);
       histogram[old]--;
       histogram[rank]++;
+      if (old == minDenseRegister && histogram[old] == 0) {
+        raiseMinDenseRegister();
+      }
       cachedEstimate = Double.NaN;
     }
     return old;
@@ -367,6 +379,7 @@ public final class HyperLogLog {
     dense = new byte[3 * m / 4];
     histogram = new int[66 - precision];
     histogram[0] = m;
+    minDenseRegister = 0;
     cachedEstimate = Double.NaN;
   }
 
@@ -569,7 +582,15 @@ public final class HyperLogLog {
       mine[at + 1] = (byte) (merged >>> 8);
       mine[at + 2] = (byte) (merged >>> 16);
     }
+    raiseMinDenseRegister();
     cachedEstimate = Double.NaN;
+  }
+
+  /** Moves {@link #minDenseRegister} up to the lowest value some register holds. */
+  private void raiseMinDenseRegister() {
+    while (histogram[minDenseRegister] == 0) {
+      minDenseRegister++;
+    }
   }
 
   public int precision() {
@@ -615,6 +636,7 @@ public final class HyperLogLog {
     copy.sparseSize = sparseSize;
     copy.dense = dense == null ? null : dense.clone();
     copy.histogram = histogram == null ? null : histogram.clone();
+    copy.minDenseRegister = minDenseRegister;
     copy.cachedEstimate = cachedEstimate;
     copy.hipValid = hipValid;
     copy.hipEstimate = hipEstimate;
@@ -713,6 +735,7 @@ public final class HyperLogLog {
         }
         histogram[rank]++;
       }
+      sketch.raiseMinDenseRegister();
     } else {
       throw reader.corrupt("unknown representation " + mode);
     }
