@@ -19,7 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Our HyperLogLog against DataSketches' HllSketch (HLL_8) at lgK = 12. Updates take pre-generated distinct items in
- * turn, into sketches already in dense (HLL) mode; merge folds a dense sketch into a long-lived accumulator.
+ * turn, into sketches already in dense (HLL) mode; both keep their HIP estimator up to date on register changes, and
+ * estimate returns it. Merge folds a dense sketch into a long-lived accumulator (whose estimate is then the register
+ * estimate, on both sides).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * A HyperLogLog sketch of the number of distinct items in a stream, with {@code m = 2^p} registers for a precision
- * {@code p} in [4, 18], and a relative standard error of about {@code 1.04/√m} ({@link #relativeStandardError()}).
+ * {@code p} in [4, 18]. Its relative standard error ({@link #relativeStandardError()}) is about {@code √(ln 2)/√m ≈
+ * 0.833/√m} for a sketch built by updates only (HIP estimator) and about {@code 1.04/√m} after a merge.
  *
  * <h2>Registers</h2>
  *
@@ -18,20 +19,36 @@ import java.util.Objects;
  * a leading 1, {@code q + 1} if they are all 0). A register holds the largest rank seen, in [0, q + 1] ⊂ [0, 61], so
  * 6 bits.
  *
- * <h2>Estimator</h2>
+ * <h2>Estimators</h2>
  *
- * Ertl's improved estimator ("New cardinality estimation algorithms for HyperLogLog sketches", 2017, algorithm 6),
- * computed from the histogram of register values with his σ and τ series: unbiased over the whole range, with no
- * empirical bias tables and no switch to linear counting (so no bias hole around 2.5m). The histogram is kept up to
- * date on every register change, so {@link #estimate()} costs O(q), not O(m), and the estimate is cached until a
- * register changes.
+ * {@link #estimate()} is the HIP (historic inverse probability) estimate while the sketch has only been updated, and
+ * the register estimate once it has been merged; {@link #registerEstimate()} is always the register estimate.
+ *
+ * <p><b>HIP</b> (Ting 2014, "Streamed approximate counting of distinct elements"; Cohen 2014, "All-distances
+ * sketches, revisited: HIP estimators") keeps a running sum: whenever an update changes the sketch's state, it adds
+ * {@code 1/P}, where {@code P} is the probability, given the state before the update, that a new distinct item changes
+ * it. Dense, {@code P = (1/m) Σ_j P(rank > R_j)} with {@code P(rank > r) = 2^−r} for {@code r ≤ q} and 0 for a register
+ * at the cap {@code q + 1}; sparse, the same over the {@code 2^25} buckets and ranks of the sparse precision (absent
+ * entries count as rank 0). The sum is an unbiased estimate (a martingale over state changes, so it carries across the
+ * sparse-to-dense switch) with relative standard error {@code √(ln 2)/√m} for large n, against {@code 1.04/√m} for any
+ * estimate computed from the registers alone. It depends on the order of the updates, so it is lost in a merge: a
+ * merged sketch has no HIP state, and its estimate is the register estimate. DataSketches' {@code HllSketch} does the
+ * same. {@code Σ_j P(rank > R_j)} is kept exactly, as two integer sums, so it does not drift and is recomputed bit
+ * for bit after deserialization.
+ *
+ * <p>The <b>register estimate</b> depends on the registers only, so on the set of items and not their order. Sparse,
+ * it is linear counting over the {@code 2^25} buckets (below); dense, Ertl's improved estimator ("New cardinality
+ * estimation algorithms for HyperLogLog sketches", 2017, algorithm 6), computed from the histogram of register values
+ * with his σ and τ series: unbiased over the whole range, with no empirical bias tables and no switch to linear
+ * counting (so no bias hole around 2.5m). The histogram is kept up to date on every register change, so it costs O(q),
+ * not O(m), and it is cached until a register changes.
  *
  * <h2>Sparse and dense representations</h2>
  *
  * A new sketch is sparse: an open-addressing hash set of ints {@code index << 6 | rank} at the higher sparse
  * precision {@code p' = 25} (as in HLL++), keeping the largest rank per 25-bit index. While sparse, the estimate is
  * linear counting over {@code 2^25} buckets, {@code −2^25·ln(1 − entries/2^25)}, which is exact in practice for
- * small cardinalities (a collision among 1000 items has probability 1.5%). The sketch turns dense once it has more
+ * small cardinalities (a collision among 1000 items has probability 1.5%), as is HIP. The sketch turns dense once it has more
  * than {@code 3m/32} entries: the largest number a power-of-two table of at most {@code m/8} ints (so at most
  * {@code m/2} bytes) holds at load factor 3/4, which is less than the dense {@code 3m/4} bytes. The switch depends
  * only on the number of entries, so a sketch's representation is a function of its stream.
@@ -57,13 +74,18 @@ import java.util.Objects;
  * 4       1       precision p, in [4, 18]
  * 5       1       representation: 0 = sparse, 1 = dense
  * 6       8       seed
+ * 14      1       HIP state: 1 = valid (built by updates only), 0 = none (merged)
+ * 15      8       HIP estimate, an IEEE 754 double: 0 without HIP state; with it, finite, 0 if the sketch is empty, else
+ *                 at least the number of sparse entries (dense: non-zero registers), one per state change of weight ≥ 1
  * sparse:
- * 14      4       entry count c, in [0, 3m/32]
- * 18      4·c     entries {@code index << 6 | rank}, index &lt; 2^25 strictly ascending, rank in [1, 40]
+ * 23      4       entry count c, in [0, 3m/32]
+ * 27      4·c     entries {@code index << 6 | rank}, index &lt; 2^25 strictly ascending, rank in [1, 40]
  * dense:
- * 14      3m/4    registers, packed as in memory; each in [0, 65 − p]
+ * 23      3m/4    registers, packed as in memory; each in [0, 65 − p]
  * end     4       CRC-32C trailer
  * </pre>
+ *
+ * <p>The HIP change probability is not stored: it is a function of the registers.
  *
  * <p>Not thread-safe.
  */
@@ -77,10 +99,16 @@ public final class HyperLogLog {
   static final int SPARSE_PRECISION = 25;
   private static final double SPARSE_BUCKETS = 1 << SPARSE_PRECISION;
   private static final int SPARSE_MAX_RANK = 64 - SPARSE_PRECISION + 1;
+  /** The rank bits at the sparse precision (its q). */
+  private static final int SPARSE_RANK_BITS = 64 - SPARSE_PRECISION;
+  /** Ranks below this go to {@link #changeWeightHigh}, the others to {@link #changeWeightLow}. */
+  private static final int CHANGE_WEIGHT_SPLIT_RANK = 32;
   private static final int MODE_SPARSE = 0;
   private static final int MODE_DENSE = 1;
   private static final int MIN_SPARSE_CAPACITY = 16;
   private static final double ALPHA_INFINITY = 1 / (2 * Math.log(2));
+  private static final double REGISTER_RSE_FACTOR = 1.04;
+  private static final double HIP_RSE_FACTOR = Math.sqrt(Math.log(2));
 
   private final long seed;
   private int precision;
@@ -91,13 +119,32 @@ public final class HyperLogLog {
   private byte[] dense;
   /** Dense mode: {@code histogram[r]} = number of registers holding r, for r in [0, 65 − p]. */
   private int[] histogram;
-  /** Dense mode: the estimate, or NaN after a register changed; derived state, ignored by equals. */
+  /**
+   * Dense mode: the smallest register value, the lowest r with {@code histogram[r] > 0}. An item whose rank is not
+   * above it cannot change any register, which is most items once the sketch has filled: those updates skip reading
+   * the packed register. Derived state, ignored by equals.
+   */
+  private int minDenseRegister;
+  /** Dense mode: the register estimate, or NaN after a register changed; derived state, ignored by equals. */
   private double cachedEstimate = Double.NaN;
+  /** Whether the sketch has only been updated, so that {@link #hipEstimate} is valid. */
+  private boolean hipValid = true;
+  /** The HIP estimate; 0 when not {@link #hipValid}. */
+  private double hipEstimate;
+  /**
+   * While {@link #hipValid}: {@code Σ_j P(rank > R_j)} over the registers (sparse: the 2^25 buckets), which is
+   * {@code changeWeightHigh·2^−32 + changeWeightLow·2^−q}: ranks {@code r < 32} add {@code 2^(32 − r)} to the high
+   * sum (at most 2^25·2^32), ranks in [32, q] add {@code 2^(q − r)} to the low one (at most 2^(p + q − 32) = 2^32),
+   * so both are exact longs. Derived from the registers; stale, and unused, without HIP state.
+   */
+  private long changeWeightHigh;
+  private long changeWeightLow;
 
   private HyperLogLog(int precision, long seed) {
     this.precision = precision;
     this.seed = seed;
     this.sparse = new int[Math.min(MIN_SPARSE_CAPACITY, maxSparseCapacity(precision))];
+    this.changeWeightHigh = highChangeWeight(0) << SPARSE_PRECISION;
   }
 
   /** An empty sketch with the default seed. */
@@ -146,14 +193,80 @@ public final class HyperLogLog {
     if (dense != null) {
       // The sentinel bit caps the leading-zero count at q, so the rank is at most q + 1.
       int rank = Long.numberOfLeadingZeros((hash << precision) | (1L << (precision - 1))) + 1;
-      raiseDense((int) (hash >>> (64 - precision)), rank);
+      if (rank <= minDenseRegister) {
+        return;
+      }
+      int old = raiseDense((int) (hash >>> (64 - precision)), rank);
+      if (rank > old && hipValid) {
+        countHipChange(old, rank, 64 - precision);
+      }
     } else {
       int rank = Long.numberOfLeadingZeros((hash << SPARSE_PRECISION) | (1L << (SPARSE_PRECISION - 1))) + 1;
-      addSparse((int) (hash >>> (64 - SPARSE_PRECISION)), rank);
+      int old = addSparse((int) (hash >>> (64 - SPARSE_PRECISION)), rank);
+      if (rank > old && hipValid) {
+        // The sparse state changed, even if this entry turned the sketch dense: P is that of the sparse state.
+        countHipChange(old, rank, SPARSE_RANK_BITS);
+        if (dense != null) {
+          resetChangeWeights();
+        }
+      }
     }
   }
 
-  private void raiseDense(int index, int rank) {
+  /**
+   * Adds {@code 1/P} to the HIP estimate for a state change from {@code oldRank} to {@code newRank} in a register (or
+   * sparse bucket) with {@code rankBits} rank bits, P being computed from the change weights before the change.
+   */
+  private void countHipChange(int oldRank, int newRank, int rankBits) {
+    double weight = Math.scalb((double) changeWeightHigh, -CHANGE_WEIGHT_SPLIT_RANK)
+        + Math.scalb((double) changeWeightLow, -rankBits);
+    // P = weight / buckets, and there are 2^(64 − rankBits) buckets.
+    hipEstimate += Math.scalb(1.0, 64 - rankBits) / weight;
+    changeWeightHigh += highChangeWeight(newRank) - highChangeWeight(oldRank);
+    changeWeightLow += lowChangeWeight(newRank, rankBits) - lowChangeWeight(oldRank, rankBits);
+  }
+
+  /** A register's share of {@link #changeWeightHigh}: {@code 2^(32 − rank)} if {@code rank < 32}. */
+  private static long highChangeWeight(int rank) {
+    return rank < CHANGE_WEIGHT_SPLIT_RANK ? 1L << (CHANGE_WEIGHT_SPLIT_RANK - rank) : 0;
+  }
+
+  /** A register's share of {@link #changeWeightLow}: {@code 2^(q − rank)} if {@code 32 ≤ rank ≤ q}, 0 at the cap. */
+  private static long lowChangeWeight(int rank, int rankBits) {
+    return rank >= CHANGE_WEIGHT_SPLIT_RANK && rank <= rankBits ? 1L << (rankBits - rank) : 0;
+  }
+
+  /** Recomputes the change weights from the registers (the sparse entries while sparse). */
+  private void resetChangeWeights() {
+    long high = 0;
+    long low = 0;
+    if (dense != null) {
+      int rankBits = 64 - precision;
+      for (int rank = 0; rank < histogram.length; rank++) {
+        high += histogram[rank] * highChangeWeight(rank);
+        low += histogram[rank] * lowChangeWeight(rank, rankBits);
+      }
+    } else {
+      high = highChangeWeight(0) * ((1L << SPARSE_PRECISION) - sparseSize);
+      for (int entry : sparse) {
+        if (entry != 0) {
+          high += highChangeWeight(entry & 0x3f);
+          low += lowChangeWeight(entry & 0x3f, SPARSE_RANK_BITS);
+        }
+      }
+    }
+    changeWeightHigh = high;
+    changeWeightLow = low;
+  }
+
+  /** Drops the HIP state: the sketch is no longer the product of one stream of updates. */
+  private void invalidateHip() {
+    hipValid = false;
+    hipEstimate = 0;
+  }
+
+  /** Raises register {@code index} to {@code rank} if that is larger; returns the register's previous value. */
+  private int raiseDense(int index, int rank) {
     int at = 3 * (index >>> 2);
     int shift = 6 * (index & 3);
     byte[] registers = dense;
@@ -166,8 +279,12 @@ public final class HyperLogLog {
       registers[at + 2] = (byte) (word >>> 16);
       histogram[old]--;
       histogram[rank]++;
+      if (old == minDenseRegister && histogram[old] == 0) {
+        raiseMinDenseRegister();
+      }
       cachedEstimate = Double.NaN;
     }
+    return old;
   }
 
   private static int register(byte[] registers, int index) {
@@ -176,12 +293,11 @@ public final class HyperLogLog {
     return (word >>> (6 * (index & 3))) & 0x3f;
   }
 
-  /** Adds a sparse entry, or a folded register if the sketch is (or turns) dense. */
-  private void addSparse(int index, int rank) {
-    if (dense != null) {
-      raiseDenseFolded(index, SPARSE_PRECISION, rank);
-      return;
-    }
+  /**
+   * Adds an entry to this sparse sketch, turning it dense if it is one entry too many; returns the entry's previous
+   * rank, 0 if it is new.
+   */
+  private int addSparse(int index, int rank) {
     int[] table = sparse;
     int mask = table.length - 1;
     // The index is made of hash bits, so its low bits spread evenly over the slots.
@@ -193,18 +309,19 @@ public final class HyperLogLog {
           raiseDenseFolded(index, SPARSE_PRECISION, rank);
         } else if (4 * (sparseSize + 1) > 3 * table.length) {
           rehashSparse(2 * table.length);
-          addSparse(index, rank);
+          return addSparse(index, rank);
         } else {
           table[slot] = index << 6 | rank;
           sparseSize++;
         }
-        return;
+        return 0;
       }
       if (entry >>> 6 == index) {
-        if (rank > (entry & 0x3f)) {
+        int old = entry & 0x3f;
+        if (rank > old) {
           table[slot] = index << 6 | rank;
         }
-        return;
+        return old;
       }
     }
   }
@@ -262,14 +379,23 @@ public final class HyperLogLog {
     dense = new byte[3 * m / 4];
     histogram = new int[66 - precision];
     histogram[0] = m;
+    minDenseRegister = 0;
     cachedEstimate = Double.NaN;
   }
 
   /**
-   * The estimated number of distinct items: linear counting on the 2^25 sparse buckets while sparse, Ertl's
-   * improved estimator once dense.
+   * The estimated number of distinct items: the HIP estimate if the sketch has only been updated (more accurate, but
+   * dependent on the order of the updates), else the {@link #registerEstimate()}.
    */
   public double estimate() {
+    return hipValid ? hipEstimate : registerEstimate();
+  }
+
+  /**
+   * The estimate from the registers alone, a function of the set of items and not of their order: linear counting on
+   * the 2^25 sparse buckets while sparse, Ertl's improved estimator once dense.
+   */
+  public double registerEstimate() {
     if (dense == null) {
       return sparseSize == 0 ? 0 : -SPARSE_BUCKETS * Math.log1p(-sparseSize / SPARSE_BUCKETS);
     }
@@ -323,9 +449,12 @@ public final class HyperLogLog {
     return z / 3;
   }
 
-  /** About 1.04/√m, the asymptotic relative standard error of the dense estimate. */
+  /**
+   * The asymptotic relative standard error of {@link #estimate()}: about {@code √(ln 2)/√m ≈ 0.833/√m} with HIP
+   * state, {@code 1.04/√m} (that of the register estimate) without.
+   */
   public double relativeStandardError() {
-    return 1.04 / Math.sqrt(1 << precision);
+    return (hipValid ? HIP_RSE_FACTOR : REGISTER_RSE_FACTOR) / Math.sqrt(1 << precision);
   }
 
   /**
@@ -334,8 +463,12 @@ public final class HyperLogLog {
    */
   public double lowerBound(double numStdDev) {
     checkStdDev(numStdDev);
-    int occupied = dense == null ? sparseSize : (1 << precision) - histogram[0];
-    return Math.max(occupied, estimate() * (1 - numStdDev * relativeStandardError()));
+    return Math.max(occupied(), estimate() * (1 - numStdDev * relativeStandardError()));
+  }
+
+  /** The number of sparse entries, or non-zero dense registers. */
+  private int occupied() {
+    return dense == null ? sparseSize : (1 << precision) - histogram[0];
   }
 
   /** {@code estimate·(1 + k·RSE)}. */
@@ -352,7 +485,9 @@ public final class HyperLogLog {
 
   /**
    * Adds {@code other}'s items to this sketch. If the precisions differ, this sketch takes the smaller one, folding
-   * its own registers if needed; the result then equals the sketch, at that precision, of both streams.
+   * its own registers if needed; the result then has the registers of the sketch, at that precision, of both
+   * streams. The HIP state is dropped (merging a sketch into itself changes nothing), so {@link #estimate()} is the
+   * register estimate from then on.
    *
    * @throws IllegalArgumentException if the seeds differ
    */
@@ -364,11 +499,18 @@ public final class HyperLogLog {
     if (other == this) {
       return;
     }
+    invalidateHip();
     reducePrecision(Math.min(precision, other.precision));
     if (other.dense == null) {
       for (int entry : other.sparse) {
-        if (entry != 0) {
+        if (entry == 0) {
+          continue;
+        }
+        // Adding an entry may turn this sketch dense part-way.
+        if (dense == null) {
           addSparse(entry >>> 6, entry & 0x3f);
+        } else {
+          raiseDenseFolded(entry >>> 6, SPARSE_PRECISION, entry & 0x3f);
         }
       }
       return;
@@ -440,7 +582,15 @@ public final class HyperLogLog {
       mine[at + 1] = (byte) (merged >>> 8);
       mine[at + 2] = (byte) (merged >>> 16);
     }
+    raiseMinDenseRegister();
     cachedEstimate = Double.NaN;
+  }
+
+  /** Moves {@link #minDenseRegister} up to the lowest value some register holds. */
+  private void raiseMinDenseRegister() {
+    while (histogram[minDenseRegister] == 0) {
+      minDenseRegister++;
+    }
   }
 
   public int precision() {
@@ -486,7 +636,12 @@ public final class HyperLogLog {
     copy.sparseSize = sparseSize;
     copy.dense = dense == null ? null : dense.clone();
     copy.histogram = histogram == null ? null : histogram.clone();
+    copy.minDenseRegister = minDenseRegister;
     copy.cachedEstimate = cachedEstimate;
+    copy.hipValid = hipValid;
+    copy.hipEstimate = hipEstimate;
+    copy.changeWeightHigh = changeWeightHigh;
+    copy.changeWeightLow = changeWeightLow;
     return copy;
   }
 
@@ -496,13 +651,14 @@ public final class HyperLogLog {
   }
 
   private int payloadBytes() {
-    return 1 + 1 + 8 + (dense == null ? 4 + 4 * sparseSize : dense.length);
+    return 1 + 1 + 8 + 1 + 8 + (dense == null ? 4 + 4 * sparseSize : dense.length);
   }
 
   /** Serializes in the format documented on this class. */
   public byte[] toBytes() {
     SketchFormat.Writer writer = SketchFormat.writer(SketchFamily.HYPERLOGLOG, FORMAT_VERSION, payloadBytes());
     writer.putByte(precision).putByte(dense == null ? MODE_SPARSE : MODE_DENSE).putLong(seed);
+    writer.putByte(hipValid ? 1 : 0).putDouble(hipEstimate);
     if (dense == null) {
       writer.putInt(sparseSize);
       for (int entry : sortedSparseEntries()) {
@@ -539,6 +695,8 @@ public final class HyperLogLog {
     checkPrecision(precision, reader::corrupt);
     int mode = reader.getByte();
     long seed = reader.getLong();
+    int hipFlag = reader.getByte();
+    double hipEstimate = reader.getDouble();
     HyperLogLog sketch = new HyperLogLog(precision, seed);
     if (mode == MODE_SPARSE) {
       int count = reader.getInt();
@@ -577,11 +735,37 @@ public final class HyperLogLog {
         }
         histogram[rank]++;
       }
+      sketch.raiseMinDenseRegister();
     } else {
       throw reader.corrupt("unknown representation " + mode);
     }
     reader.end();
+    sketch.readHipState(hipFlag, hipEstimate, reader);
     return sketch;
+  }
+
+  /** Checks and sets the HIP state read for this sketch's registers, and recomputes the change weights. */
+  private void readHipState(int hipFlag, double estimate, SketchFormat.Reader reader) {
+    if (hipFlag == 0) {
+      if (Double.doubleToRawLongBits(estimate) != 0) {
+        throw reader.corrupt("HIP estimate " + estimate + " without HIP state, expected 0");
+      }
+      invalidateHip();
+      return;
+    }
+    if (hipFlag != 1) {
+      throw reader.corrupt("HIP state flag " + hipFlag + " is neither 0 nor 1");
+    }
+    // Each state change adds at least 1, and each sparse entry or non-zero register took one.
+    int occupied = occupied();
+    if (!Double.isFinite(estimate) || estimate < occupied
+        || (occupied == 0 && Double.doubleToRawLongBits(estimate) != 0)) {
+      throw reader.corrupt(
+          "HIP estimate " + estimate + " is not finite, below the " + occupied + " occupied "
+              + (dense == null ? "sparse entries" : "registers") + " or non-zero for an empty sketch");
+    }
+    hipEstimate = estimate;
+    resetChangeWeights();
   }
 
   @Override
@@ -593,7 +777,8 @@ public final class HyperLogLog {
       return false;
     }
     HyperLogLog that = (HyperLogLog) o;
-    if (precision != that.precision || seed != that.seed || isSparse() != that.isSparse()) {
+    if (precision != that.precision || seed != that.seed || isSparse() != that.isSparse() || hipValid != that.hipValid
+        || Double.compare(hipEstimate, that.hipEstimate) != 0) {
       return false;
     }
     if (dense != null) {
@@ -605,7 +790,8 @@ public final class HyperLogLog {
   @Override
   public int hashCode() {
     int content = dense != null ? Arrays.hashCode(dense) : Arrays.hashCode(sortedSparseEntries());
-    return 31 * (31 * precision + Long.hashCode(seed)) + content;
+    int hip = 31 * Boolean.hashCode(hipValid) + Double.hashCode(hipEstimate);
+    return 31 * (31 * (31 * precision + Long.hashCode(seed)) + hip) + content;
   }
 
   @Override
