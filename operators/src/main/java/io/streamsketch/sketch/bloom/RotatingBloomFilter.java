@@ -102,7 +102,8 @@ public final class RotatingBloomFilter {
     if (Double.isNaN(currentFalsePositiveRate)) {
       currentFalsePositiveRate = current.expectedFalsePositiveRate();
     }
-    return 1 - (1 - currentFalsePositiveRate) * (1 - previousFalsePositiveRate);
+    // 1 − (1 − a)(1 − b), in the form that keeps tiny rates from rounding to 0.
+    return currentFalsePositiveRate + previousFalsePositiveRate - currentFalsePositiveRate * previousFalsePositiveRate;
   }
 
   /** How many times this object changed since it was created or restored: callers tell from it whether to persist. */
