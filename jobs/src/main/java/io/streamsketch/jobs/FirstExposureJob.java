@@ -17,6 +17,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -70,12 +71,16 @@ public final class FirstExposureJob implements JobCommand {
 
   /** Wires the pipeline from events to one answer per ad impression, with no source and no sink. */
   public static DataStream<AdExposure> build(DataStream<ClickEvent> events, Settings settings) {
-    KeyedStream<ClickEvent, String> impressionsByAd =
+    SingleOutputStreamOperator<ClickEvent> impressions =
         events
             .filter(event -> event.kind == EventKind.AD_IMPRESSION)
             .uid("first-exposure/impressions")
-            .name("impressions")
-            .keyBy(event -> event.adId, Types.STRING);
+            .name("impressions");
+    if (events.getTransformation().isParallelismConfigured()) {
+      // At its input's parallelism the filter chains to it, so no round-robin reshuffles the order of an ad's events.
+      impressions.setParallelism(events.getParallelism());
+    }
+    KeyedStream<ClickEvent, String> impressionsByAd = impressions.keyBy(event -> event.adId, Types.STRING);
     TypeInformation<AdExposure> type = TypeInformation.of(AdExposure.class);
     if (settings.exact()) {
       return impressionsByAd
