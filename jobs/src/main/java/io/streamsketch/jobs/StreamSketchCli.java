@@ -16,8 +16,15 @@ public final class StreamSketchCli {
 
   private StreamSketchCli() {}
 
-  public static void main(String[] args) throws Exception {
-    int status = run(args, System.out, System.err);
+  public static void main(String[] args) {
+    int status;
+    try {
+      status = run(args, System.out, System.err);
+    } catch (Exception e) {
+      // Exit explicitly: the embedded cluster's non-daemon threads would otherwise keep a failed run's JVM alive.
+      e.printStackTrace();
+      status = 1;
+    }
     if (status != 0) {
       System.exit(status);
     }
