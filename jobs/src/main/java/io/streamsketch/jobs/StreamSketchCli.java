@@ -12,12 +12,25 @@ import java.util.List;
  */
 public final class StreamSketchCli {
   static final List<JobCommand> COMMANDS =
-      List.of(new GenerateCommand(), new WindowedCountsJob(), new SessionsJob(), new EnrichJob(), new CtrJob());
+      List.of(
+          new GenerateCommand(),
+          new WindowedCountsJob(),
+          new SessionsJob(),
+          new EnrichJob(),
+          new CtrJob(),
+          new FirstExposureJob());
 
   private StreamSketchCli() {}
 
-  public static void main(String[] args) throws Exception {
-    int status = run(args, System.out, System.err);
+  public static void main(String[] args) {
+    int status;
+    try {
+      status = run(args, System.out, System.err);
+    } catch (Exception e) {
+      // Exit explicitly: the embedded cluster's non-daemon threads would otherwise keep a failed run's JVM alive.
+      e.printStackTrace();
+      status = 1;
+    }
     if (status != 0) {
       System.exit(status);
     }

@@ -34,7 +34,7 @@ class StreamSketchCliTest {
   @Test
   void helpListsTheCommands() throws Exception {
     assertThat(run("--help")).isZero();
-    assertThat(stdout()).contains("generate", "windowed-counts", "sessions", "enrich", "ctr");
+    assertThat(stdout()).contains("generate", "windowed-counts", "sessions", "enrich", "ctr", "first-exposure");
   }
 
   @Test
@@ -87,6 +87,27 @@ class StreamSketchCliTest {
   void wrongSessionsOptionsFailWithAClearMessage(String arg, String message) throws Exception {
     assertThat(run("sessions", arg)).isEqualTo(2);
     assertThat(stderr()).contains(message);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--fpp=1.5|the false-positive rate must be in (0, 1)",
+        "--fpp=0|the false-positive rate must be in (0, 1)",
+        "--fpp=often|--fpp must be a number, not 'often'",
+        "--capacity=0|--capacity must be at least 1",
+        "--cache-ads=0|--cache-ads must be in [1, ",
+      })
+  void wrongFirstExposureOptionsFailWithAClearMessage(String arg, String message) throws Exception {
+    assertThat(run("first-exposure", arg)).isEqualTo(2);
+    assertThat(stderr()).contains(message);
+  }
+
+  @Test
+  void exactAndVerifyExcludeEachOther() throws Exception {
+    assertThat(run("first-exposure", "--exact", "--verify")).isEqualTo(2);
+    assertThat(stderr()).contains("--exact and --verify exclude each other");
   }
 
   @Test
