@@ -5,6 +5,7 @@ import io.streamsketch.jobs.cli.UsageException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The one entry point: {@code java -jar streamsketch-jobs.jar <command> [options]}, or the same jar under {@code
@@ -27,11 +28,12 @@ public final class StreamSketchCli {
     try {
       status = run(args, System.out, System.err);
     } catch (Exception e) {
-      // Exit explicitly: the embedded cluster's non-daemon threads would otherwise keep a failed run's JVM alive.
       e.printStackTrace();
       status = 1;
     }
-    if (status != 0) {
+    // A java -jar run exits explicitly: a lingering non-daemon thread of the embedded cluster must not keep its JVM
+    // alive. Under flink run the client owns the JVM, so a successful submission just returns.
+    if (status != 0 || StreamExecutionEnvironment.areExplicitEnvironmentsAllowed()) {
       System.exit(status);
     }
   }
