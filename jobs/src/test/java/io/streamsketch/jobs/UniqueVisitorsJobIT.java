@@ -1,0 +1,144 @@
+package io.streamsketch.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamsketch.flink.io.ClickEventParser;
+import io.streamsketch.generator.ClickstreamGenerator;
+import io.streamsketch.generator.GeneratorConfig;
+import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.EventKind;
+import io.streamsketch.model.UniqueVisitors;
+import io.streamsketch.sketch.hll.HyperLogLog;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code unique-visitors} through the CLI at parallelism 2 on the generator (both subtasks read, so partials of
+ * two subtasks are merged), once with sketches and once with {@code --exact}, and checks both against an exact
+ * computation and a single-pass HyperLogLog over the same views.
+ */
+class UniqueVisitorsJobIT {
+  @RegisterExtension
+  static final MiniClusterExtension CLUSTER =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  private static final long MINUTE = 60_000;
+  private static final GeneratorConfig CONFIG =
+      GeneratorConfig.defaults().withEvents(30_000).withSeed(7).withUsersAndPages(2_000, 100).withDisorder(5_000, 0.005, 0);
+  private static final String[] GENERATOR_ARGS = {
+    "--events", "30000", "--seed", "7", "--users", "2000", "--pages", "100", "--max-delay", "5s",
+    "--late-fraction", "0.005", "--parallelism", "2", "--precision", "12"
+  };
+
+  @TempDir static Path dir;
+
+  static Path sketches;
+  static Path exact;
+
+  @BeforeAll
+  static void runJobs() throws Exception {
+    sketches = dir.resolve("sketches");
+    exact = dir.resolve("exact");
+    run(sketches);
+    run(exact, "--exact");
+  }
+
+  private static void run(Path output, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("unique-visitors", "--output", output.toString()));
+    args.addAll(List.of(GENERATOR_ARGS));
+    args.addAll(List.of(extra));
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    int status =
+        StreamSketchCli.run(
+            args.toArray(String[]::new), new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
+    assertThat(status).as(stdout.toString(StandardCharsets.UTF_8)).isZero();
+  }
+
+  /** Per (page or "*", window): the users of the views that were not routed to the late output. */
+  static Map<String, Set<String>> exactUsers(Path output) throws Exception {
+    Set<Long> late = new HashSet<>();
+    for (String line : OutputFiles.lines(output.resolve(UniqueVisitorsJob.LATE_EVENTS))) {
+      late.add(ClickEventParser.parse(line).eventId);
+    }
+    Map<String, Set<String>> users = new HashMap<>();
+    ClickstreamGenerator events = new ClickstreamGenerator(CONFIG);
+    int lateViews = 0;
+    while (events.hasNext()) {
+      ClickEvent event = events.next();
+      if (event.kind != EventKind.VIEW) {
+        continue;
+      }
+      if (late.contains(event.eventId)) {
+        lateViews++;
+        continue;
+      }
+      long start = event.eventTime - Math.floorMod(event.eventTime, MINUTE);
+      users.computeIfAbsent(event.pageId + "@" + start, w -> new HashSet<>()).add(event.userId);
+      users.computeIfAbsent(UniqueVisitors.ALL_PAGES + "@" + start, w -> new HashSet<>()).add(event.userId);
+    }
+    assertThat(lateViews).as("late views routed to the late output").isEqualTo(late.size()).isPositive();
+    return users;
+  }
+
+  /** Per (page or "*", window): the fields of the record with the highest firing. */
+  static Map<String, Map<String, Object>> finalRecords(Path output) throws Exception {
+    Map<String, Map<String, Object>> latest = new HashMap<>();
+    for (String name : List.of(UniqueVisitorsJob.PER_PAGE, UniqueVisitorsJob.GLOBAL)) {
+      for (String line : OutputFiles.lines(output.resolve(name))) {
+        Map<String, Object> r = OutputFiles.fields(line);
+        assertThat((Long) r.get("windowEnd") - (Long) r.get("windowStart")).isEqualTo(MINUTE);
+        latest.merge(
+            r.get("pageId") + "@" + r.get("windowStart"),
+            r,
+            (a, b) -> (Long) a.get("firing") >= (Long) b.get("firing") ? a : b);
+      }
+    }
+    return latest;
+  }
+
+  @Test
+  void sketchesEqualTheSinglePassSketchAndHoldTheExactCountWithinThreeSigma() throws Exception {
+    Map<String, Set<String>> users = exactUsers(sketches);
+    Map<String, Map<String, Object>> records = finalRecords(sketches);
+    assertThat(records.keySet()).isEqualTo(users.keySet());
+    int outside = 0;
+    for (Map.Entry<String, Set<String>> window : users.entrySet()) {
+      HyperLogLog singlePass = HyperLogLog.create(12);
+      window.getValue().forEach(singlePass::update);
+      Map<String, Object> r = records.get(window.getKey());
+      assertThat(r.get("estimate")).as("estimate of %s", window.getKey()).isEqualTo(Math.round(singlePass.estimate()));
+      long exactCount = window.getValue().size();
+      if (exactCount < (Long) r.get("lowerBound") || exactCount > (Long) r.get("upperBound")) {
+        outside++;
+      }
+    }
+    // 3σ: about 0.3% of windows may fall outside; most windows are small, where the sparse sketch is nearly exact.
+    assertThat(outside).as("windows outside their 3σ bounds of %d", users.size()).isLessThanOrEqualTo(users.size() / 100);
+    assertThat(users.keySet()).anyMatch(w -> w.startsWith(UniqueVisitors.ALL_PAGES));
+    assertThat(OutputFiles.lines(sketches.resolve(UniqueVisitorsJob.LATE_PARTIALS))).isEmpty();
+  }
+
+  @Test
+  void exactModeCountsExactly() throws Exception {
+    Map<String, Set<String>> users = exactUsers(exact);
+    Map<String, Map<String, Object>> records = finalRecords(exact);
+    assertThat(records.keySet()).isEqualTo(users.keySet());
+    users.forEach(
+        (window, set) -> assertThat(records.get(window).get("estimate")).as(window).isEqualTo((long) set.size()));
+  }
+}
