@@ -46,7 +46,7 @@ public final class LocalGlobalAggregation {
       OutputTag<IN> lateEvents) {
     return input
         .transform(
-            "local-" + uid.substring(uid.lastIndexOf('/') + 1),
+            uid.substring(uid.lastIndexOf('/') + 1),
             WindowPartial.typeInfo(accumulatorType),
             new LocalWindowAggregator<>(key, windows, allowedLateness, aggregate, maxPartials, lateEvents))
         .uid(uid);
