@@ -11,7 +11,7 @@ import java.util.List;
  * flink run}. Exit status: 0 on success, 2 on a usage error, 1 when a job fails.
  */
 public final class StreamSketchCli {
-  static final List<JobCommand> COMMANDS = List.of(new GenerateCommand(), new WindowedCountsJob(), new UniqueVisitorsJob());
+  static final List<JobCommand> COMMANDS = List.of(new GenerateCommand(), new WindowedCountsJob(), new UniqueVisitorsJob(), new TopPagesJob(), new SampleJob());
 
   private StreamSketchCli() {}
 

@@ -193,12 +193,8 @@ public final class UniqueVisitorsJob implements JobCommand {
     return new OptionSet()
         .addAll(CommonOptions.INPUT)
         .addAll(CommonOptions.GENERATOR)
-        .add(Option.value("window", "duration", "1m", "tumbling window size"))
-        .add(Option.value("allowed-lateness", "duration", "1m", "late events within this update their window"))
-        .add(Option.value("out-of-orderness", "duration", "2s", "how far the watermark trails the largest event time"))
-        .add(Option.value("idleness", "duration", "30s", "a source split silent this long stops holding the watermark"))
+        .addAll(CommonOptions.SKETCH_WINDOWS)
         .add(Option.value("precision", "p", "12", "HyperLogLog precision: 2^p registers, error about 1.04/sqrt(2^p)"))
-        .add(Option.value("max-partials", "n", "10000", "partial sketches held per subtask before an early flush"))
         .add(Option.flag("exact", "count exactly (a MapState of users per page and window) instead, for comparison"))
         .addAll(CommonOptions.RUNTIME);
   }
