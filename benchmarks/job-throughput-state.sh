@@ -19,14 +19,22 @@ events=$(printf '%s\n' "$@" | awk 'prev=="--events"{print} {prev=$0}')
 events=${events:-1000000}
 conf=$(mktemp -d)
 trap 'rm -rf "$conf"' EXIT
-sed 's/^execution.checkpointing.interval:.*/execution.checkpointing.interval: 2 s/' flink-conf/config.yaml > "$conf/config.yaml"
+# A REST port from a range, so the run does not fail when another local Flink holds 8081.
+sed -e 's/^execution.checkpointing.interval:.*/execution.checkpointing.interval: 2 s/' \
+  -e 's/^rest.port:.*/rest.bind-port: 50100-50300/' flink-conf/config.yaml > "$conf/config.yaml"
 cp flink-conf/log4j.properties "$conf/" 2>/dev/null || true
 
 state_kib() {
   local dir=$1 newest
-  newest=$(ls -d "$dir"/*/chk-* 2>/dev/null | while read -r c; do [ -f "$c/_metadata" ] && echo "$c"; done | sort -t- -k2 -n | tail -1)
-  [ -n "$newest" ] || { echo 0; return; }
-  du -sk "$newest" "$(dirname "$newest")/shared" "$(dirname "$newest")/taskowned" 2>/dev/null | awk '{s+=$1} END{print s+0}'
+  newest=$( (ls -d "$dir"/*/chk-* 2>/dev/null || true) | while read -r c; do
+    if [ -f "$c/_metadata" ]; then echo "$c"; fi
+  done | sort -t- -k2 -n | tail -1)
+  if [ -z "$newest" ]; then
+    echo 0
+    return
+  fi
+  (du -sk "$newest" "$(dirname "$newest")/shared" "$(dirname "$newest")/taskowned" 2>/dev/null || true) |
+    awk '{s+=$1} END{print s+0}'
 }
 
 echo "| backend | run | job runtime (s) | events/s | checkpointed state (KiB) |"
@@ -35,17 +43,23 @@ for backend in hashmap rocksdb; do
   for run in $(seq 1 "$runs"); do
     checkpoints=$(mktemp -d)
     out=$(mktemp)
-    java -jar "$jar" "$job" --state-backend "$backend" --checkpoint-dir "$checkpoints" --conf-dir "$conf" "$@" \
+    timeout 900 java -jar "$jar" "$job" --state-backend "$backend" --checkpoint-dir "$checkpoints" --conf-dir "$conf" "$@" \
       >"$out" 2>/dev/null &
     pid=$!
     peak=0
     while kill -0 "$pid" 2>/dev/null; do
       size=$(state_kib "$checkpoints")
-      [ "$size" -gt "$peak" ] && peak=$size
+      if [ "$size" -gt "$peak" ]; then peak=$size; fi
       sleep 0.25
     done
-    wait "$pid"
+    status=0
+    wait "$pid" || status=$?
     runtime=$(sed -n 's/.* finished in \([0-9.]*\) s/\1/p' "$out")
+    if [ "$status" -ne 0 ] || [ -z "$runtime" ]; then
+      echo "| $backend | $run | failed (exit $status) | | |"
+      rm -rf "$checkpoints" "$out"
+      continue
+    fi
     rm -rf "$checkpoints" "$out"
     rate=$(awk -v n="$events" -v t="$runtime" 'BEGIN{printf "%d", n/t}')
     echo "| $backend | $run | $runtime | $rate | $peak |"

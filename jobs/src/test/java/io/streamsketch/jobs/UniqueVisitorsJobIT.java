@@ -2,18 +2,12 @@ package io.streamsketch.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamsketch.flink.io.ClickEventParser;
-import io.streamsketch.generator.ClickstreamGenerator;
 import io.streamsketch.generator.GeneratorConfig;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.model.UniqueVisitors;
 import io.streamsketch.sketch.hll.HyperLogLog;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,9 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs {@code unique-visitors} through the CLI at parallelism 2 on the generator (both subtasks read, so partials of
- * two subtasks are merged), once with sketches and once with {@code --exact}, and checks both against an exact
- * computation and a single-pass HyperLogLog over the same views.
+ * Runs {@code unique-visitors} at parallelism 2 on the generator, once with sketches and once with {@code --exact},
+ * and checks both against an exact computation and a single-pass HyperLogLog over the same views.
  */
 class UniqueVisitorsJobIT {
   @RegisterExtension
@@ -37,13 +30,8 @@ class UniqueVisitorsJobIT {
       new MiniClusterExtension(
           new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-  private static final long MINUTE = 60_000;
   private static final GeneratorConfig CONFIG =
       GeneratorConfig.defaults().withEvents(30_000).withSeed(7).withUsersAndPages(2_000, 100).withDisorder(5_000, 0.005, 0);
-  private static final String[] GENERATOR_ARGS = {
-    "--events", "30000", "--seed", "7", "--users", "2000", "--pages", "100", "--max-delay", "5s",
-    "--late-fraction", "0.005", "--parallelism", "2", "--precision", "12"
-  };
 
   @TempDir static Path dir;
 
@@ -54,61 +42,32 @@ class UniqueVisitorsJobIT {
   static void runJobs() throws Exception {
     sketches = dir.resolve("sketches");
     exact = dir.resolve("exact");
-    run(sketches);
-    run(exact, "--exact");
+    GeneratedRuns.run(UniqueVisitorsJob.NAME, CONFIG, sketches, "--precision", "12");
+    GeneratedRuns.run(UniqueVisitorsJob.NAME, CONFIG, exact, "--exact");
   }
 
-  private static void run(Path output, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("unique-visitors", "--output", output.toString()));
-    args.addAll(List.of(GENERATOR_ARGS));
-    args.addAll(List.of(extra));
-    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    int status =
-        StreamSketchCli.run(
-            args.toArray(String[]::new), new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
-    assertThat(status).as(stdout.toString(StandardCharsets.UTF_8)).isZero();
-  }
-
-  /** Per (page or "*", window): the users of the views that were not routed to the late output. */
+  /** Per (page or "*") @ window start: the users of the views that were not routed to the late output. */
   static Map<String, Set<String>> exactUsers(Path output) throws Exception {
-    Set<Long> late = new HashSet<>();
-    for (String line : OutputFiles.lines(output.resolve(UniqueVisitorsJob.LATE_EVENTS))) {
-      late.add(ClickEventParser.parse(line).eventId);
-    }
     Map<String, Set<String>> users = new HashMap<>();
-    ClickstreamGenerator events = new ClickstreamGenerator(CONFIG);
-    int lateViews = 0;
-    while (events.hasNext()) {
-      ClickEvent event = events.next();
-      if (event.kind != EventKind.VIEW) {
-        continue;
-      }
-      if (late.contains(event.eventId)) {
-        lateViews++;
-        continue;
-      }
-      long start = event.eventTime - Math.floorMod(event.eventTime, MINUTE);
-      users.computeIfAbsent(event.pageId + "@" + start, w -> new HashSet<>()).add(event.userId);
-      users.computeIfAbsent(UniqueVisitors.ALL_PAGES + "@" + start, w -> new HashSet<>()).add(event.userId);
-    }
-    assertThat(lateViews).as("late views routed to the late output").isEqualTo(late.size()).isPositive();
+    GeneratedRuns.acceptedByWindow(CONFIG, output.resolve(UniqueVisitorsJob.LATE_EVENTS), e -> e.kind == EventKind.VIEW)
+        .forEach(
+            (start, views) -> {
+              for (ClickEvent view : views) {
+                users.computeIfAbsent(view.pageId + "@" + start, w -> new HashSet<>()).add(view.userId);
+                users.computeIfAbsent(UniqueVisitors.ALL_PAGES + "@" + start, w -> new HashSet<>()).add(view.userId);
+              }
+            });
     return users;
   }
 
-  /** Per (page or "*", window): the fields of the record with the highest firing. */
+  /** Per (page or "*") @ window start: the fields of the record with the highest firing. */
   static Map<String, Map<String, Object>> finalRecords(Path output) throws Exception {
-    Map<String, Map<String, Object>> latest = new HashMap<>();
+    Map<String, Map<String, Object>> records = new HashMap<>();
     for (String name : List.of(UniqueVisitorsJob.PER_PAGE, UniqueVisitorsJob.GLOBAL)) {
-      for (String line : OutputFiles.lines(output.resolve(name))) {
-        Map<String, Object> r = OutputFiles.fields(line);
-        assertThat((Long) r.get("windowEnd") - (Long) r.get("windowStart")).isEqualTo(MINUTE);
-        latest.merge(
-            r.get("pageId") + "@" + r.get("windowStart"),
-            r,
-            (a, b) -> (Long) a.get("firing") >= (Long) b.get("firing") ? a : b);
-      }
+      GeneratedRuns.highestFirings(output.resolve(name), r -> r.get("pageId") + "@" + r.get("windowStart"))
+          .forEach((window, line) -> records.put(window, OutputFiles.fields(line)));
     }
-    return latest;
+    return records;
   }
 
   @Test
