@@ -19,7 +19,10 @@ public final class StreamSketchCli {
           new SessionsJob(),
           new EnrichJob(),
           new CtrJob(),
-          new FirstExposureJob());
+          new UniqueVisitorsJob(),
+          new TopPagesJob(),
+          new FirstExposureJob(),
+          new SampleJob());
 
   private StreamSketchCli() {}
 

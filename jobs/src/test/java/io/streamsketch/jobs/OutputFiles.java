@@ -35,26 +35,54 @@ final class OutputFiles {
     return lines;
   }
 
-  /** One flat JSON object as a map of its scalar fields. */
+  /** One JSON object as a map of its scalar fields; nested arrays and objects are skipped (see {@link #objectsIn}). */
   static Map<String, Object> fields(String line) {
-    Map<String, Object> fields = new HashMap<>();
+    try (JsonParser parser = JSON.createParser(line)) {
+      parser.nextToken();
+      return scalarFields(parser);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The objects of the array field {@code name} of one JSON object, each as a map of its scalar fields. */
+  static List<Map<String, Object>> objectsIn(String line, String name) {
+    List<Map<String, Object>> objects = new ArrayList<>();
     try (JsonParser parser = JSON.createParser(line)) {
       parser.nextToken();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
+        boolean wanted = parser.currentName().equals(name);
         JsonToken value = parser.nextToken();
-        fields.put(
-            name,
-            switch (value) {
-              case VALUE_NUMBER_INT -> parser.getLongValue();
-              case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
-              case VALUE_STRING -> parser.getText();
-              case VALUE_TRUE, VALUE_FALSE -> parser.getBooleanValue();
-              default -> null;
-            });
+        if (wanted && value == JsonToken.START_ARRAY) {
+          while (parser.nextToken() == JsonToken.START_OBJECT) {
+            objects.add(scalarFields(parser));
+          }
+        } else {
+          parser.skipChildren();
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    return objects;
+  }
+
+  /** Reads the object the parser is at the start of. */
+  private static Map<String, Object> scalarFields(JsonParser parser) throws IOException {
+    Map<String, Object> fields = new HashMap<>();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      fields.put(
+          name,
+          switch (value) {
+            case VALUE_NUMBER_INT -> parser.getLongValue();
+            case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+            case VALUE_STRING -> parser.getText();
+            case VALUE_TRUE, VALUE_FALSE -> parser.getBooleanValue();
+            default -> null;
+          });
+      parser.skipChildren();
     }
     return fields;
   }

@@ -34,7 +34,10 @@ class StreamSketchCliTest {
   @Test
   void helpListsTheCommands() throws Exception {
     assertThat(run("--help")).isZero();
-    assertThat(stdout()).contains("generate", "windowed-counts", "sessions", "enrich", "ctr", "first-exposure");
+    assertThat(stdout())
+        .contains(
+            "generate", "windowed-counts", "sessions", "enrich", "ctr", "unique-visitors", "top-pages",
+            "first-exposure", "sample");
   }
 
   @Test
@@ -108,6 +111,23 @@ class StreamSketchCliTest {
   void exactAndVerifyExcludeEachOther() throws Exception {
     assertThat(run("first-exposure", "--exact", "--verify")).isEqualTo(2);
     assertThat(stderr()).contains("--exact and --verify exclude each other");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "unique-visitors|--precision=3|--precision must be in [4, 18]",
+        "unique-visitors|--max-partials=0|--max-partials must be in [1, ",
+        "top-pages|--top=5|--top must exceed 1 / (heavy-fraction - epsilon)",
+        "top-pages|--heavy-fraction=0.0005|--heavy-fraction must be in (epsilon, 1)",
+        "top-pages|--epsilon=2|--epsilon must be in [0.0, 1.0)",
+        "sample|--k=0|--k must be in [1, 1000000]",
+        "sample|--window=0s|--window must be positive",
+      })
+  void wrongSketchJobOptionsFailWithAClearMessage(String job, String arg, String message) throws Exception {
+    assertThat(run(job, arg)).isEqualTo(2);
+    assertThat(stderr()).contains(message);
   }
 
   @Test

@@ -1,0 +1,167 @@
+package io.streamsketch.jobs;
+
+import io.streamsketch.flink.aggregate.LocalGlobalAggregation;
+import io.streamsketch.flink.aggregate.NumberedFiringWindowFunction;
+import io.streamsketch.flink.aggregate.ReservoirAggregate;
+import io.streamsketch.flink.aggregate.WindowPartial;
+import io.streamsketch.flink.io.ClickEventWatermarks;
+import io.streamsketch.flink.io.SideOutputs;
+import io.streamsketch.jobs.cli.Option;
+import io.streamsketch.jobs.cli.OptionSet;
+import io.streamsketch.jobs.cli.ParsedArgs;
+import io.streamsketch.jobs.cli.UsageException;
+import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.WindowSample;
+import io.streamsketch.sketch.sampling.SkipReservoir;
+import java.io.PrintStream;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+
+/**
+ * {@code sample}: k events per tumbling event-time window, drawn uniformly from all events of the window by the
+ * skip-based reservoir (Algorithm L). Each subtask keeps one reservoir per window in heap ({@link
+ * io.streamsketch.flink.aggregate.LocalWindowAggregator}); one keyed window merges them, weighting each by the events
+ * it saw, into a uniform sample of the whole window.
+ */
+public final class SampleJob implements JobCommand {
+  public static final String NAME = "sample";
+
+  static final String SAMPLES = "samples";
+  static final String LATE_EVENTS = "late-events";
+  static final String LATE_PARTIALS = "late-partials";
+  private static final String ALL_EVENTS = "*";
+
+  /** The job's parameters. */
+  public record Settings(
+      Duration window,
+      Duration allowedLateness,
+      Duration outOfOrderness,
+      Duration idleness,
+      int maxPartials,
+      int k,
+      long seed) {
+
+    public Settings {
+      new ReservoirAggregate<>(k, seed, TypeInformation.of(ClickEvent.class)); // the reservoir's checks
+    }
+
+    /** 1 min windows, 1 min lateness, 2 s out-of-orderness, 30 s idleness; k = 10; seed 1. */
+    public static Settings defaults() {
+      return new Settings(
+          Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000, 10, 1);
+    }
+  }
+
+  /** The job's output streams. */
+  public record Results(
+      DataStream<WindowSample> samples,
+      DataStream<ClickEvent> lateEvents,
+      DataStream<WindowPartial<SkipReservoir<ClickEvent>>> latePartials) {}
+
+  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  public static Results build(DataStream<ClickEvent> events, Settings settings) {
+    DataStream<ClickEvent> timed =
+        events
+            .assignTimestampsAndWatermarks(
+                ClickEventWatermarks.boundedOutOfOrderness(settings.outOfOrderness(), settings.idleness()))
+            .uid(NAME + "/watermarks")
+            .name("watermarks");
+    ReservoirAggregate<ClickEvent> reservoirs =
+        new ReservoirAggregate<>(settings.k(), settings.seed(), TypeInformation.of(ClickEvent.class));
+    TypeInformation<SkipReservoir<ClickEvent>> reservoirType = reservoirs.accumulatorType();
+    SingleOutputStreamOperator<WindowPartial<SkipReservoir<ClickEvent>>> partials =
+        LocalGlobalAggregation.localPartials(
+            timed,
+            NAME + "/local-reservoirs",
+            event -> ALL_EVENTS,
+            TumblingEventTimeWindows.of(settings.window()),
+            settings.allowedLateness(),
+            reservoirs,
+            reservoirType,
+            settings.maxPartials(),
+            SideOutputs.LATE_EVENTS);
+    SingleOutputStreamOperator<WindowSample> samples =
+        LocalGlobalAggregation.mergePartials(
+            partials,
+            NAME + "/window",
+            partial -> ALL_EVENTS,
+            settings.allowedLateness(),
+            reservoirs,
+            reservoirType,
+            new ToWindowSample(),
+            TypeInformation.of(WindowSample.class));
+    return new Results(
+        samples,
+        partials.getSideOutput(SideOutputs.LATE_EVENTS),
+        samples.getSideOutput(LocalGlobalAggregation.latePartials(reservoirType)));
+  }
+
+  /** A window's reservoir as a record. */
+  static final class ToWindowSample extends NumberedFiringWindowFunction<SkipReservoir<ClickEvent>, WindowSample> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected WindowSample result(String key, TimeWindow window, SkipReservoir<ClickEvent> reservoir, int firing) {
+      return new WindowSample(
+          window.getStart(),
+          window.getEnd(),
+          reservoir.k(),
+          reservoir.itemsSeen(),
+          firing,
+          reservoir.sample().toArray(ClickEvent[]::new));
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "k events per event-time window, drawn uniformly (skip-based reservoir, merged across subtasks)";
+  }
+
+  @Override
+  public OptionSet options() {
+    return new OptionSet()
+        .addAll(CommonOptions.INPUT)
+        .addAll(CommonOptions.GENERATOR)
+        .addAll(CommonOptions.SKETCH_WINDOWS)
+        .add(Option.value("k", "n", "10", "events sampled per window"))
+        .add(Option.value("sample-seed", "n", "1", "seed of the reservoirs' random draws"))
+        .addAll(CommonOptions.RUNTIME);
+  }
+
+  @Override
+  public int run(ParsedArgs args, PrintStream out) throws Exception {
+    Settings settings;
+    try {
+      settings =
+          new Settings(
+              args.duration("window"),
+              args.nonNegativeDuration("allowed-lateness"),
+              args.nonNegativeDuration("out-of-orderness"),
+              args.duration("idleness"),
+              args.intValue("max-partials", 1, Integer.MAX_VALUE),
+              args.intValue("k", 1, 1_000_000),
+              args.longValue("sample-seed", Long.MIN_VALUE));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(NAME + ": " + e.getMessage());
+    }
+    EventInput input = EventInput.from(args);
+    StreamExecutionEnvironment env = JobEnvironment.create(args);
+    OutputFolders output = new OutputFolders(args.string("output"));
+    Results results = build(input.events(env, output), settings);
+    output.write(results.samples(), SAMPLES, WindowSample::toJson);
+    output.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
+    output.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+    JobSummary.print(out, NAME, env.execute(NAME), args.string("output"));
+    return 0;
+  }
+}

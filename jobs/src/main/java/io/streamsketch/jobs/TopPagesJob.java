@@ -1,0 +1,205 @@
+package io.streamsketch.jobs;
+
+import io.streamsketch.flink.aggregate.HeavyHittersAggregate;
+import io.streamsketch.flink.aggregate.LocalGlobalAggregation;
+import io.streamsketch.flink.aggregate.NumberedFiringWindowFunction;
+import io.streamsketch.flink.aggregate.WindowPartial;
+import io.streamsketch.flink.io.ClickEventWatermarks;
+import io.streamsketch.flink.io.SideOutputs;
+import io.streamsketch.jobs.cli.Option;
+import io.streamsketch.jobs.cli.OptionSet;
+import io.streamsketch.jobs.cli.ParsedArgs;
+import io.streamsketch.jobs.cli.UsageException;
+import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.EventKind;
+import io.streamsketch.model.TopPages;
+import io.streamsketch.sketch.cms.HeavyHitters;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+
+/**
+ * {@code top-pages}: the most viewed pages and the heavy hitters of each tumbling event-time window, from a Count-Min
+ * sketch with {@code --top} candidates. Each subtask pre-aggregates one tracker per window in heap ({@link
+ * io.streamsketch.flink.aggregate.LocalWindowAggregator}); one keyed window merges the partials of all subtasks.
+ */
+public final class TopPagesJob implements JobCommand {
+  public static final String NAME = "top-pages";
+
+  static final String TOP_PAGES = "top-pages";
+  static final String LATE_EVENTS = "late-events";
+  static final String LATE_PARTIALS = "late-partials";
+  private static final String ALL_PAGES = "*";
+
+  /** The job's parameters. */
+  public record Settings(
+      Duration window,
+      Duration allowedLateness,
+      Duration outOfOrderness,
+      Duration idleness,
+      int maxPartials,
+      int top,
+      double epsilon,
+      double delta,
+      double heavyFraction) {
+
+    public Settings {
+      if (!(heavyFraction > epsilon) || heavyFraction >= 1) {
+        throw new IllegalArgumentException(
+            "--heavy-fraction must be in (epsilon, 1): " + heavyFraction + " with epsilon " + epsilon);
+      }
+      if (top <= 1 / (heavyFraction - epsilon)) {
+        throw new IllegalArgumentException(
+            "--top must exceed 1 / (heavy-fraction - epsilon) = "
+                + Math.floor(1 / (heavyFraction - epsilon))
+                + " so that every heavy hitter is a candidate: "
+                + top);
+      }
+      new HeavyHittersAggregate<ClickEvent>(event -> event.pageId, top, epsilon, delta, 0); // the sketch's checks
+    }
+
+    /** 1 min windows, 1 min lateness, 2 s out-of-orderness, 30 s idleness; top 20; ε 0.001, δ 0.01; φ 0.1. */
+    public static Settings defaults() {
+      return new Settings(
+          Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000, 20, 0.001,
+          0.01, 0.1);
+    }
+  }
+
+  /** The job's output streams. */
+  public record Results(
+      DataStream<TopPages> topPages,
+      DataStream<ClickEvent> lateEvents,
+      DataStream<WindowPartial<HeavyHitters>> latePartials) {}
+
+  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  public static Results build(DataStream<ClickEvent> events, Settings settings) {
+    DataStream<ClickEvent> views =
+        events
+            .assignTimestampsAndWatermarks(
+                ClickEventWatermarks.boundedOutOfOrderness(settings.outOfOrderness(), settings.idleness()))
+            .uid(NAME + "/watermarks")
+            .name("watermarks")
+            .filter(event -> event.kind == EventKind.VIEW)
+            .uid(NAME + "/views")
+            .name("views");
+    HeavyHittersAggregate<ClickEvent> pages =
+        new HeavyHittersAggregate<>(event -> event.pageId, settings.top(), settings.epsilon(), settings.delta(), 0);
+    TypeInformation<HeavyHitters> trackerType = HeavyHittersAggregate.ACCUMULATOR_TYPE;
+    SingleOutputStreamOperator<WindowPartial<HeavyHitters>> partials =
+        LocalGlobalAggregation.localPartials(
+            views,
+            NAME + "/local-sketches",
+            event -> ALL_PAGES,
+            TumblingEventTimeWindows.of(settings.window()),
+            settings.allowedLateness(),
+            pages,
+            trackerType,
+            settings.maxPartials(),
+            SideOutputs.LATE_EVENTS);
+    SingleOutputStreamOperator<TopPages> top =
+        LocalGlobalAggregation.mergePartials(
+            partials,
+            NAME + "/window",
+            partial -> ALL_PAGES,
+            settings.allowedLateness(),
+            pages,
+            trackerType,
+            new ToTopPages(settings.heavyFraction()),
+            TypeInformation.of(TopPages.class));
+    return new Results(
+        top,
+        partials.getSideOutput(SideOutputs.LATE_EVENTS),
+        top.getSideOutput(LocalGlobalAggregation.latePartials(trackerType)));
+  }
+
+  /** A window's tracker as a record: the candidates by estimate, the ε·N bound and the heavy-hitter threshold. */
+  static final class ToTopPages extends NumberedFiringWindowFunction<HeavyHitters, TopPages> {
+    private static final long serialVersionUID = 1L;
+
+    private final double heavyFraction;
+
+    ToTopPages(double heavyFraction) {
+      this.heavyFraction = heavyFraction;
+    }
+
+    @Override
+    protected TopPages result(String key, TimeWindow window, HeavyHitters tracker, int firing) {
+      List<HeavyHitters.Entry> top = tracker.topK();
+      String[] pageIds = new String[top.size()];
+      long[] estimates = new long[top.size()];
+      for (int i = 0; i < top.size(); i++) {
+        pageIds[i] = top.get(i).item();
+        estimates[i] = top.get(i).estimate();
+      }
+      return new TopPages(
+          window.getStart(),
+          window.getEnd(),
+          tracker.totalCount(),
+          tracker.sketch().errorBound(),
+          tracker.sketch().confidence(),
+          heavyFraction * tracker.totalCount(),
+          firing,
+          pageIds,
+          estimates);
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "most viewed pages and heavy hitters per event-time window (Count-Min), with the ±ε·N bound";
+  }
+
+  @Override
+  public OptionSet options() {
+    return new OptionSet()
+        .addAll(CommonOptions.INPUT)
+        .addAll(CommonOptions.GENERATOR)
+        .addAll(CommonOptions.SKETCH_WINDOWS)
+        .add(Option.value("top", "k", "20", "pages listed per window (the heavy-hitter candidates)"))
+        .add(Option.value("epsilon", "ε", "0.001", "Count-Min error: estimates exceed true views by at most ε·N"))
+        .add(Option.value("delta", "δ", "0.01", "Count-Min failure probability per estimate"))
+        .add(Option.value("heavy-fraction", "φ", "0.1", "pages with at least φ·N views are heavy hitters"))
+        .addAll(CommonOptions.RUNTIME);
+  }
+
+  @Override
+  public int run(ParsedArgs args, PrintStream out) throws Exception {
+    Settings settings;
+    try {
+      settings =
+          new Settings(
+              args.duration("window"),
+              args.nonNegativeDuration("allowed-lateness"),
+              args.nonNegativeDuration("out-of-orderness"),
+              args.duration("idleness"),
+              args.intValue("max-partials", 1, Integer.MAX_VALUE),
+              args.intValue("top", 1, HeavyHitters.MAX_CAPACITY),
+              args.fraction("epsilon", 0, 1),
+              args.fraction("delta", 0, 1),
+              args.fraction("heavy-fraction", 0, 1));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(NAME + ": " + e.getMessage());
+    }
+    EventInput input = EventInput.from(args);
+    StreamExecutionEnvironment env = JobEnvironment.create(args);
+    OutputFolders output = new OutputFolders(args.string("output"));
+    Results results = build(input.events(env, output), settings);
+    output.write(results.topPages(), TOP_PAGES, TopPages::toJson);
+    output.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
+    output.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+    JobSummary.print(out, NAME, env.execute(NAME), args.string("output"));
+    return 0;
+  }
+}

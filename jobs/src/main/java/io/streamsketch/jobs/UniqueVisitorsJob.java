@@ -1,0 +1,231 @@
+package io.streamsketch.jobs;
+
+import io.streamsketch.flink.aggregate.HyperLogLogAggregate;
+import io.streamsketch.flink.aggregate.LocalGlobalAggregation;
+import io.streamsketch.flink.aggregate.NumberedFiringWindowFunction;
+import io.streamsketch.flink.aggregate.WindowPartial;
+import io.streamsketch.flink.io.ClickEventWatermarks;
+import io.streamsketch.flink.io.SideOutputs;
+import io.streamsketch.jobs.cli.Option;
+import io.streamsketch.jobs.cli.OptionSet;
+import io.streamsketch.jobs.cli.ParsedArgs;
+import io.streamsketch.jobs.cli.UsageException;
+import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.EventKind;
+import io.streamsketch.model.UniqueVisitors;
+import io.streamsketch.sketch.hll.HyperLogLog;
+import java.io.PrintStream;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+
+/**
+ * {@code unique-visitors}: distinct users (HyperLogLog) of each page, and of all pages, per tumbling event-time window.
+ *
+ * <p>A {@link io.streamsketch.flink.aggregate.LocalWindowAggregator} folds each subtask's views into one sketch per
+ * (page, window) in heap and flushes them at the watermark that fires the window and before each checkpoint; keyed
+ * windows merge the partials per page and, keyed by {@value UniqueVisitors#ALL_PAGES}, into the global sketch (the
+ * union of the pages' sketches is the sketch of all users). {@code --exact} runs the exact equivalent instead, a
+ * {@code MapState} of users per (page, window), for comparison.
+ */
+public final class UniqueVisitorsJob implements JobCommand {
+  public static final String NAME = "unique-visitors";
+
+  static final String PER_PAGE = "unique-visitors";
+  static final String GLOBAL = "unique-visitors-global";
+  static final String LATE_EVENTS = "late-events";
+  static final String LATE_PARTIALS = "late-partials";
+
+  /** The job's parameters. */
+  public record Settings(
+      Duration window,
+      Duration allowedLateness,
+      Duration outOfOrderness,
+      Duration idleness,
+      int precision,
+      int maxPartials,
+      boolean exact) {
+
+    public Settings {
+      if (precision < HyperLogLog.MIN_PRECISION || precision > HyperLogLog.MAX_PRECISION) {
+        throw new IllegalArgumentException(
+            "the precision must be in [" + HyperLogLog.MIN_PRECISION + ", " + HyperLogLog.MAX_PRECISION + "]: " + precision);
+      }
+      if (maxPartials < 1) {
+        throw new IllegalArgumentException("--max-partials must be at least 1: " + maxPartials);
+      }
+    }
+
+    /** 1 min windows; 1 min allowed lateness; 2 s out-of-orderness; 30 s idleness; p = 12; 10,000 partials; sketches. */
+    public static Settings defaults() {
+      return new Settings(
+          Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 12, 10_000, false);
+    }
+  }
+
+  /** The job's output streams; {@code latePartials} is null in exact mode, which has no partials. */
+  public record Results(
+      DataStream<UniqueVisitors> perPage,
+      DataStream<UniqueVisitors> global,
+      DataStream<ClickEvent> lateEvents,
+      DataStream<WindowPartial<HyperLogLog>> latePartials) {}
+
+  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  public static Results build(DataStream<ClickEvent> events, Settings settings) {
+    DataStream<ClickEvent> views =
+        events
+            .assignTimestampsAndWatermarks(
+                ClickEventWatermarks.boundedOutOfOrderness(settings.outOfOrderness(), settings.idleness()))
+            .uid(NAME + "/watermarks")
+            .name("watermarks")
+            .filter(event -> event.kind == EventKind.VIEW)
+            .uid(NAME + "/views")
+            .name("views");
+    return settings.exact() ? buildExact(views, settings) : buildSketches(views, settings);
+  }
+
+  private static Results buildSketches(DataStream<ClickEvent> views, Settings settings) {
+    HyperLogLogAggregate<ClickEvent> users = new HyperLogLogAggregate<>(event -> event.userId, settings.precision());
+    TypeInformation<HyperLogLog> sketchType = HyperLogLogAggregate.ACCUMULATOR_TYPE;
+    SingleOutputStreamOperator<WindowPartial<HyperLogLog>> partials =
+        LocalGlobalAggregation.localPartials(
+            views,
+            NAME + "/local-sketches",
+            event -> event.pageId,
+            TumblingEventTimeWindows.of(settings.window()),
+            settings.allowedLateness(),
+            users,
+            sketchType,
+            settings.maxPartials(),
+            SideOutputs.LATE_EVENTS);
+    SingleOutputStreamOperator<UniqueVisitors> perPage =
+        LocalGlobalAggregation.mergePartials(
+            partials,
+            NAME + "/per-page-window",
+            partial -> partial.key,
+            settings.allowedLateness(),
+            users,
+            sketchType,
+            new ToUniqueVisitors(),
+            TypeInformation.of(UniqueVisitors.class));
+    SingleOutputStreamOperator<UniqueVisitors> global =
+        LocalGlobalAggregation.mergePartials(
+            partials,
+            NAME + "/global-window",
+            partial -> UniqueVisitors.ALL_PAGES,
+            settings.allowedLateness(),
+            users,
+            sketchType,
+            new ToUniqueVisitors(),
+            TypeInformation.of(UniqueVisitors.class));
+    return new Results(
+        perPage,
+        global,
+        partials.getSideOutput(SideOutputs.LATE_EVENTS),
+        perPage
+            .getSideOutput(LocalGlobalAggregation.latePartials(sketchType))
+            .union(global.getSideOutput(LocalGlobalAggregation.latePartials(sketchType))));
+  }
+
+  private static Results buildExact(DataStream<ClickEvent> views, Settings settings) {
+    long window = settings.window().toMillis();
+    long lateness = settings.allowedLateness().toMillis();
+    SingleOutputStreamOperator<ClickEvent> onTime =
+        views
+            .process(new TumblingLateEvents(window, lateness), TypeInformation.of(ClickEvent.class))
+            .uid(NAME + "/exact-late-events")
+            .name("exact-late-events");
+    SingleOutputStreamOperator<UniqueVisitors> perPage = exactCounts(onTime, window, lateness, false, "exact-per-page");
+    SingleOutputStreamOperator<UniqueVisitors> global = exactCounts(onTime, window, lateness, true, "exact-global");
+    return new Results(
+        perPage,
+        global,
+        onTime
+            .getSideOutput(SideOutputs.LATE_EVENTS)
+            .union(
+                perPage.getSideOutput(SideOutputs.LATE_EVENTS), global.getSideOutput(SideOutputs.LATE_EVENTS)),
+        null);
+  }
+
+  private static SingleOutputStreamOperator<UniqueVisitors> exactCounts(
+      DataStream<ClickEvent> views, long window, long lateness, boolean global, String name) {
+    return views
+        .keyBy(event -> ExactDistinctUsers.key(event, window, global), Types.STRING)
+        .process(new ExactDistinctUsers(window, lateness, global), TypeInformation.of(UniqueVisitors.class))
+        .uid(NAME + "/" + name)
+        .name(name);
+  }
+
+  /** A window's sketch as a record: the estimate and its 3σ bounds. */
+  static final class ToUniqueVisitors extends NumberedFiringWindowFunction<HyperLogLog, UniqueVisitors> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected UniqueVisitors result(String page, TimeWindow window, HyperLogLog sketch, int firing) {
+      return new UniqueVisitors(
+          page,
+          window.getStart(),
+          window.getEnd(),
+          Math.round(sketch.estimate()),
+          (long) Math.floor(sketch.lowerBound(3)),
+          (long) Math.ceil(sketch.upperBound(3)),
+          firing);
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "distinct users (HyperLogLog) per page and over all pages per event-time window";
+  }
+
+  @Override
+  public OptionSet options() {
+    return new OptionSet()
+        .addAll(CommonOptions.INPUT)
+        .addAll(CommonOptions.GENERATOR)
+        .addAll(CommonOptions.SKETCH_WINDOWS)
+        .add(Option.value("precision", "p", "12", "HyperLogLog precision: 2^p registers, error about 1.04/sqrt(2^p)"))
+        .add(Option.flag("exact", "count exactly (a MapState of users per page and window) instead, for comparison"))
+        .addAll(CommonOptions.RUNTIME);
+  }
+
+  @Override
+  public int run(ParsedArgs args, PrintStream out) throws Exception {
+    Settings settings;
+    try {
+      settings =
+          new Settings(
+              args.duration("window"),
+              args.nonNegativeDuration("allowed-lateness"),
+              args.nonNegativeDuration("out-of-orderness"),
+              args.duration("idleness"),
+              args.intValue("precision", HyperLogLog.MIN_PRECISION, HyperLogLog.MAX_PRECISION),
+              args.intValue("max-partials", 1, Integer.MAX_VALUE),
+              args.flag("exact"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(NAME + ": " + e.getMessage());
+    }
+    EventInput input = EventInput.from(args);
+    StreamExecutionEnvironment env = JobEnvironment.create(args);
+    OutputFolders output = new OutputFolders(args.string("output"));
+    Results results = build(input.events(env, output), settings);
+    output.write(results.perPage(), PER_PAGE, UniqueVisitors::toJson);
+    output.write(results.global(), GLOBAL, UniqueVisitors::toJson);
+    output.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
+    if (!settings.exact()) {
+      output.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+    }
+    JobSummary.print(out, NAME, env.execute(NAME), args.string("output"));
+    return 0;
+  }
+}

@@ -1,0 +1,106 @@
+package io.streamsketch.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamsketch.generator.GeneratorConfig;
+import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.EventKind;
+import io.streamsketch.sketch.cms.CountMinSketch;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code top-pages} at parallelism 2 on the generator with a coarse sketch (ε = 0.01, δ = 0.05) so that errors
+ * show, and checks each window's final record against the exact view counts: never under, within ε·N for at least a
+ * fraction 1 − δ, every heavy hitter listed, and every estimate equal to a single-pass sketch's.
+ */
+class TopPagesJobIT {
+  @RegisterExtension
+  static final MiniClusterExtension CLUSTER =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  private static final double EPSILON = 0.01;
+  private static final double DELTA = 0.05;
+  private static final double HEAVY_FRACTION = 0.1;
+  private static final GeneratorConfig CONFIG =
+      GeneratorConfig.defaults().withEvents(40_000).withSeed(5).withUsersAndPages(2_000, 300).withDisorder(5_000, 0.005, 0);
+
+  @TempDir static Path output;
+
+  static Map<Long, List<ClickEvent>> views;
+  static Map<String, String> records;
+
+  @BeforeAll
+  static void runJob() throws Exception {
+    GeneratedRuns.run(
+        TopPagesJob.NAME, CONFIG, output,
+        "--top", "20", "--epsilon", Double.toString(EPSILON), "--delta", Double.toString(DELTA),
+        "--heavy-fraction", Double.toString(HEAVY_FRACTION));
+    views =
+        GeneratedRuns.acceptedByWindow(CONFIG, output.resolve(TopPagesJob.LATE_EVENTS), e -> e.kind == EventKind.VIEW);
+    records = GeneratedRuns.highestFirings(output.resolve(TopPagesJob.TOP_PAGES), r -> r.get("windowStart").toString());
+  }
+
+  @Test
+  void estimatesAreNeverUnderAndWithinEpsilonNForAFractionOneMinusDelta() {
+    assertThat(records.keySet()).isEqualTo(views.keySet().stream().map(Object::toString).collect(Collectors.toSet()));
+    int entries = 0;
+    int withinBound = 0;
+    for (Map.Entry<Long, List<ClickEvent>> window : views.entrySet()) {
+      Map<String, Long> exact = exactViews(window.getValue());
+      String line = records.get(window.getKey().toString());
+      Map<String, Object> record = OutputFiles.fields(line);
+      long n = window.getValue().size();
+      assertThat(record.get("totalViews")).isEqualTo(n);
+      double bound = (Double) record.get("errorBound");
+      assertThat(bound).isCloseTo(EPSILON * n, org.assertj.core.data.Offset.offset(EPSILON * n * 0.2 + 1e-9));
+      for (Map<String, Object> entry : OutputFiles.objectsIn(line, "entries")) {
+        long truth = exact.getOrDefault((String) entry.get("pageId"), 0L);
+        long estimate = (Long) entry.get("estimate");
+        assertThat(estimate).as("estimate of %s in window %s", entry.get("pageId"), window.getKey()).isGreaterThanOrEqualTo(truth);
+        entries++;
+        if (estimate - truth <= bound) {
+          withinBound++;
+        }
+      }
+    }
+    assertThat(entries).isPositive();
+    assertThat((double) withinBound / entries).isGreaterThanOrEqualTo(1 - DELTA);
+  }
+
+  @Test
+  void everyHeavyHitterIsListedWithTheSinglePassEstimate() {
+    int heavyHitters = 0;
+    for (Map.Entry<Long, List<ClickEvent>> window : views.entrySet()) {
+      CountMinSketch singlePass = CountMinSketch.builder().accuracy(EPSILON, DELTA).seed(0).build();
+      window.getValue().forEach(view -> singlePass.update(view.pageId, 1));
+      List<Map<String, Object>> entries = OutputFiles.objectsIn(records.get(window.getKey().toString()), "entries");
+      Map<String, Long> listed = new HashMap<>();
+      entries.forEach(entry -> listed.put((String) entry.get("pageId"), (Long) entry.get("estimate")));
+      listed.forEach((page, estimate) -> assertThat(estimate).as(page).isEqualTo(singlePass.estimate(page)));
+      Set<String> heavy =
+          exactViews(window.getValue()).entrySet().stream()
+              .filter(page -> page.getValue() >= HEAVY_FRACTION * window.getValue().size())
+              .map(Map.Entry::getKey)
+              .collect(Collectors.toSet());
+      assertThat(listed.keySet()).as("window %s", window.getKey()).containsAll(heavy);
+      heavyHitters += heavy.size();
+    }
+    assertThat(heavyHitters).isPositive();
+  }
+
+  private static Map<String, Long> exactViews(List<ClickEvent> views) {
+    return views.stream().collect(Collectors.groupingBy(view -> view.pageId, Collectors.counting()));
+  }
+}

@@ -1,0 +1,79 @@
+package io.streamsketch.flink.aggregate;
+
+import java.time.Duration;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Wires a two-level (local-global) window aggregation of a mergeable {@link AggregateFunction}: {@link
+ * LocalWindowAggregator} partials per subtask, then a keyed window that merges them. The result equals a single-pass
+ * aggregation over the same windows, because merging sketches is exact: the merged HyperLogLog equals the one fed
+ * every event, the merged Count-Min adds cell by cell. Example, distinct users per page and globally per minute:
+ *
+ * <pre>{@code
+ * HyperLogLogAggregate<ClickEvent> users = new HyperLogLogAggregate<>(e -> e.userId, 12);
+ * SingleOutputStreamOperator<WindowPartial<HyperLogLog>> partials = LocalGlobalAggregation.localPartials(
+ *     eventsWithTimestamps, "my-job/local", e -> e.pageId, TumblingEventTimeWindows.of(Duration.ofMinutes(1)),
+ *     Duration.ZERO, users, HyperLogLogAggregate.ACCUMULATOR_TYPE, 10_000, lateEventsTag);
+ * perPage = LocalGlobalAggregation.mergePartials(partials, "my-job/per-page", partial -> partial.key,
+ *     Duration.ZERO, users, HyperLogLogAggregate.ACCUMULATOR_TYPE, myWindowFunction, resultType);
+ * global = LocalGlobalAggregation.mergePartials(partials, "my-job/global", partial -> "*", ...);
+ * }</pre>
+ *
+ * Late events are at {@code partials.getSideOutput(lateEventsTag)}, late partials at {@code
+ * result.getSideOutput(latePartials(accumulatorType))}.
+ */
+public final class LocalGlobalAggregation {
+  private LocalGlobalAggregation() {}
+
+  /** The local half: the input must carry timestamps and watermarks. */
+  public static <IN, ACC> SingleOutputStreamOperator<WindowPartial<ACC>> localPartials(
+      DataStream<IN> input,
+      String uid,
+      KeySelector<IN, String> key,
+      WindowAssigner<Object, TimeWindow> windows,
+      Duration allowedLateness,
+      AggregateFunction<IN, ACC, ?> aggregate,
+      TypeInformation<ACC> accumulatorType,
+      int maxPartials,
+      OutputTag<IN> lateEvents) {
+    return input
+        .transform(
+            uid.substring(uid.lastIndexOf('/') + 1),
+            WindowPartial.typeInfo(accumulatorType),
+            new LocalWindowAggregator<>(key, windows, allowedLateness, aggregate, maxPartials, lateEvents))
+        .uid(uid);
+  }
+
+  /** The global half: partials keyed by {@code key}, merged per window, turned into results on each firing. */
+  public static <ACC, OUT> SingleOutputStreamOperator<OUT> mergePartials(
+      DataStream<WindowPartial<ACC>> partials,
+      String uid,
+      KeySelector<WindowPartial<ACC>, String> key,
+      Duration allowedLateness,
+      AggregateFunction<?, ACC, ?> aggregate,
+      TypeInformation<ACC> accumulatorType,
+      NumberedFiringWindowFunction<ACC, OUT> windowFunction,
+      TypeInformation<OUT> resultType) {
+    return partials
+        .keyBy(key, Types.STRING)
+        .window(new PartialWindows())
+        .allowedLateness(allowedLateness)
+        .sideOutputLateData(latePartials(accumulatorType))
+        .aggregate(new MergePartials<>(aggregate), windowFunction, accumulatorType, accumulatorType, resultType)
+        .uid(uid)
+        .name(uid.substring(uid.lastIndexOf('/') + 1));
+  }
+
+  /** The side output of partials that reach the global half after their window's allowed lateness. */
+  public static <ACC> OutputTag<WindowPartial<ACC>> latePartials(TypeInformation<ACC> accumulatorType) {
+    return new OutputTag<>("late-partials", WindowPartial.typeInfo(accumulatorType));
+  }
+}
