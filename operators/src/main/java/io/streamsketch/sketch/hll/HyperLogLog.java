@@ -728,12 +728,18 @@ public final class HyperLogLog {
       int maxRank = 65 - precision;
       int[] histogram = sketch.histogram;
       histogram[0] = 0;
-      for (int i = 0; i < 1 << precision; i++) {
-        int rank = register(sketch.dense, i);
-        if (rank > maxRank) {
-          throw reader.corrupt("register " + i + " holds " + rank + ", more than " + maxRank);
+      byte[] registers = sketch.dense;
+      // Four registers per three bytes, as maxDense reads them: this check is on every restore from state.
+      for (int at = 0; at < registers.length; at += 3) {
+        int word = (registers[at] & 0xff) | (registers[at + 1] & 0xff) << 8 | (registers[at + 2] & 0xff) << 16;
+        for (int shift = 0; shift < 24; shift += 6) {
+          int rank = (word >>> shift) & 0x3f;
+          if (rank > maxRank) {
+            int index = at / 3 * 4 + shift / 6;
+            throw reader.corrupt("register " + index + " holds " + rank + ", more than " + maxRank);
+          }
+          histogram[rank]++;
         }
-        histogram[rank]++;
       }
       sketch.raiseMinDenseRegister();
     } else {
