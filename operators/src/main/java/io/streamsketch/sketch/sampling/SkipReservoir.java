@@ -142,6 +142,24 @@ public final class SkipReservoir<T> {
   }
 
   /**
+   * Offers the items of {@code batch} in order, with the same result as {@link #update} on each: the same sample and
+   * the same random draws. The items that the skips pass over are not even read, so a batch costs O(1 + items
+   * stored) rather than O(its size). Meant for random-access lists; skipped items are not checked for null.
+   */
+  public void updateAll(List<? extends T> batch) {
+    int size = batch.size();
+    int position = 0;
+    while (position < size) {
+      long skipped = Math.min(nextStoredIndex - itemsSeen - 1, size - position);
+      itemsSeen += skipped;
+      position += (int) skipped;
+      if (position < size) {
+        update(batch.get(position++));
+      }
+    }
+  }
+
+  /**
    * Merges {@code other} into this reservoir, which then holds a uniform sample of both streams (see the class
    * documentation), of the smaller of the two {@code k}. {@code other} is not changed.
    *

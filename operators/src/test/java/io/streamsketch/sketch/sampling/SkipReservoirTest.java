@@ -86,6 +86,22 @@ class SkipReservoirTest {
   }
 
   @Test
+  void batchUpdatesEqualItemByItemUpdates() {
+    List<Long> stream = LongStream.range(0, 100_000).boxed().toList();
+    for (int batchSize : new int[] {1, 7, 1_000, 100_000}) {
+      SkipReservoir<Long> oneByOne = SkipReservoir.create(50, new SplittableRandom(11));
+      SkipReservoir<Long> batched = SkipReservoir.create(50, new SplittableRandom(11));
+      for (int from = 0; from < stream.size(); from += batchSize) {
+        List<Long> batch = stream.subList(from, Math.min(stream.size(), from + batchSize));
+        batch.forEach(oneByOne::update);
+        batched.updateAll(batch);
+      }
+      assertThat(batched).as("batches of %d", batchSize).isEqualTo(oneByOne);
+      assertThat(batched.randomDraws()).isEqualTo(oneByOne.randomDraws());
+    }
+  }
+
+  @Test
   void fillsBeforeSampling() {
     SkipReservoir<String> reservoir = SkipReservoir.create(3, new SplittableRandom(1));
     assertThat(reservoir.sample()).isEmpty();
