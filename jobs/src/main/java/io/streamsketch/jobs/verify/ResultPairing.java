@@ -1,6 +1,7 @@
 package io.streamsketch.jobs.verify;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -26,10 +27,12 @@ import org.apache.flink.util.Collector;
  * the sketch's, on the same subtask, watermarks and lateness, so both take the same late-event decisions and flush at
  * the same points, and both global windows fire with {@code EventTimeTrigger} at the watermark and once per late
  * flush. Firing numbers can only diverge when a late partial of one subtask races the other subtask's watermark
- * differently into the two global windows. Then, at the window's cleanup time (end + allowed lateness, when both
- * windows have fired for the last time), any result still unpaired is emitted with the window's last check, which
- * holds exactly the events of the sketch's last firing, and unpaired checks are dropped; the metrics {@code
- * unpairedResults} and {@code unpairedChecks} count both. The same cleanup clears all state of the window.
+ * differently into the two global windows (the partial lands before the watermark in one, after it in the other).
+ * Then, at the window's cleanup time (end + allowed lateness, when both windows have fired for the last time), the
+ * window's last check, which holds exactly the events of the sketch's last firing, goes to the record that stands:
+ * results still unpaired are emitted with it; if instead checks are left over (the verify window fired more often),
+ * the last result is emitted once more, unchanged but for this check and a firing number one higher. The metrics
+ * {@code unpairedResults} and {@code unpairedChecks} count such windows' records. The same cleanup clears all state.
  */
 public abstract class ResultPairing<R> extends KeyedCoProcessFunction<String, R, CheckFiring, R> {
   private static final long serialVersionUID = 1L;
@@ -40,6 +43,7 @@ public abstract class ResultPairing<R> extends KeyedCoProcessFunction<String, R,
   private transient MapState<Integer, R> results;
   private transient MapState<Integer, CheckFiring> checks;
   private transient ValueState<CheckFiring> lastCheck;
+  private transient ValueState<R> lastResult;
   private transient Counter unpairedResults;
   private transient Counter unpairedChecks;
 
@@ -50,6 +54,9 @@ public abstract class ResultPairing<R> extends KeyedCoProcessFunction<String, R,
 
   /** The firing number of a result. */
   protected abstract int firing(R result);
+
+  /** Sets the firing number of a result. */
+  protected abstract void setFiring(R result, int firing);
 
   /** The end of a result's window, exclusive. */
   protected abstract long windowEnd(R result);
@@ -86,6 +93,7 @@ public abstract class ResultPairing<R> extends KeyedCoProcessFunction<String, R,
     results = getRuntimeContext().getMapState(new MapStateDescriptor<>("unpaired-results", Types.INT, resultType));
     checks = getRuntimeContext().getMapState(new MapStateDescriptor<>("unpaired-checks", Types.INT, CheckFiring.TYPE));
     lastCheck = getRuntimeContext().getState(new ValueStateDescriptor<>("last-check", CheckFiring.TYPE));
+    lastResult = getRuntimeContext().getState(new ValueStateDescriptor<>("last-result", resultType));
     unpairedResults = getRuntimeContext().getMetricGroup().counter("unpairedResults");
     unpairedChecks = getRuntimeContext().getMetricGroup().counter("unpairedChecks");
   }
@@ -98,7 +106,7 @@ public abstract class ResultPairing<R> extends KeyedCoProcessFunction<String, R,
       results.put(firing(result), result);
     } else {
       checks.remove(firing(result));
-      out.collect(enrich(result, check.check));
+      emit(enrich(result, check.check), out);
     }
   }
 
@@ -114,7 +122,7 @@ public abstract class ResultPairing<R> extends KeyedCoProcessFunction<String, R,
       checks.put(check.firing, check);
     } else {
       results.remove(check.firing);
-      out.collect(enrich(result, check.check));
+      emit(enrich(result, check.check), out);
     }
   }
 
@@ -124,16 +132,34 @@ public abstract class ResultPairing<R> extends KeyedCoProcessFunction<String, R,
     for (Map.Entry<Integer, R> result : results.entries()) {
       unpaired.add(result.getValue());
     }
+    unpaired.sort(Comparator.comparingInt(this::firing));
+    long leftOverChecks = 0;
     for (Map.Entry<Integer, CheckFiring> ignored : checks.entries()) {
-      unpairedChecks.inc();
+      leftOverChecks++;
     }
     CheckFiring last = lastCheck.value();
     for (R result : unpaired) {
       unpairedResults.inc();
+      // Without any check (not expected: both windows see the same events), the result still goes out, unverified.
       out.collect(last == null ? result : enrich(result, last.check));
+    }
+    R previous = lastResult.value();
+    if (unpaired.isEmpty() && leftOverChecks > 0 && previous != null) {
+      unpairedChecks.inc(leftOverChecks);
+      setFiring(previous, firing(previous) + 1);
+      out.collect(enrich(previous, last.check));
     }
     results.clear();
     checks.clear();
     lastCheck.clear();
+    lastResult.clear();
+  }
+
+  private void emit(R result, Collector<R> out) throws Exception {
+    R previous = lastResult.value();
+    if (previous == null || firing(result) > firing(previous)) {
+      lastResult.update(result);
+    }
+    out.collect(result);
   }
 }

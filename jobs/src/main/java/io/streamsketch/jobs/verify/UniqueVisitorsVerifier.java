@@ -62,6 +62,11 @@ public final class UniqueVisitorsVerifier {
     }
 
     @Override
+    protected void setFiring(UniqueVisitors result, int firing) {
+      result.firing = firing;
+    }
+
+    @Override
     protected long windowEnd(UniqueVisitors result) {
       return result.windowEnd;
     }
