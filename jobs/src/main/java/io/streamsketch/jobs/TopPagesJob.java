@@ -15,6 +15,7 @@ import io.streamsketch.jobs.verify.TopPagesVerifier;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.model.TopPages;
+import io.streamsketch.sketch.cms.CountMinSketch;
 import io.streamsketch.sketch.cms.HeavyHitters;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -121,7 +122,8 @@ public final class TopPagesJob implements JobCommand {
     DataStream<TopPages> results = top;
     if (settings.verify()) {
       // The frequent-items map gets as many slots as the Count-Min sketch has counters: comparable memory.
-      long counters = (long) pages.createAccumulator().sketch().width() * pages.createAccumulator().sketch().depth();
+      CountMinSketch sketch = pages.createAccumulator().sketch();
+      long counters = (long) sketch.width() * sketch.depth();
       results =
           TopPagesVerifier.verify(
               NAME,

@@ -68,14 +68,14 @@ public class TopPages {
     }
     Json json =
         Json.object()
-        .field("windowStart", windowStart)
-        .field("windowEnd", windowEnd)
-        .field("totalViews", totalViews)
-        .field("errorBound", errorBound)
-        .field("confidence", confidence)
-        .field("heavyHitterThreshold", heavyHitterThreshold)
-        .field("firing", firing)
-        .rawField("entries", entries.append(']').toString());
+            .field("windowStart", windowStart)
+            .field("windowEnd", windowEnd)
+            .field("totalViews", totalViews)
+            .field("errorBound", errorBound)
+            .field("confidence", confidence)
+            .field("heavyHitterThreshold", heavyHitterThreshold)
+            .field("firing", firing)
+            .rawField("entries", entries.append(']').toString());
     if (exactTotalViews >= 0) {
       json.field("exactTotalViews", exactTotalViews);
     }

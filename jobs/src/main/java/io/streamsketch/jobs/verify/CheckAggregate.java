@@ -47,7 +47,11 @@ public abstract class CheckAggregate implements AggregateFunction<ClickEvent, Wi
     for (Map.Entry<String, Long> count : b.exactCounts.entrySet()) {
       a.exactCounts.merge(count.getKey(), count.getValue(), Long::sum);
     }
-    a.datasketches = a.datasketches == null ? b.datasketches : b.datasketches == null ? a.datasketches : merge(a.datasketches, b.datasketches);
+    if (a.datasketches == null) {
+      a.datasketches = b.datasketches;
+    } else if (b.datasketches != null) {
+      a.datasketches = merge(a.datasketches, b.datasketches);
+    }
     return a;
   }
 }
