@@ -10,6 +10,7 @@ import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
+import io.streamsketch.jobs.verify.SampleVerifier;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.WindowSample;
 import io.streamsketch.sketch.sampling.SkipReservoir;
@@ -26,7 +27,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * {@code sample}: k events per tumbling event-time window, drawn uniformly from all events of the window by the
  * skip-based reservoir (Algorithm L). Each subtask keeps one reservoir per window in heap ({@link
  * io.streamsketch.flink.aggregate.LocalWindowAggregator}); one keyed window merges them, weighting each by the events
- * it saw, into a uniform sample of the whole window.
+ * it saw, into a uniform sample of the whole window. {@code --verify} adds the window's exact event count and a
+ * DataSketches reservoir's sample of the same k ({@link SampleVerifier}).
  */
 public final class SampleJob implements JobCommand {
   public static final String NAME = "sample";
@@ -44,16 +46,17 @@ public final class SampleJob implements JobCommand {
       Duration idleness,
       int maxPartials,
       int k,
-      long seed) {
+      long seed,
+      boolean verify) {
 
     public Settings {
       new ReservoirAggregate<>(k, seed, TypeInformation.of(ClickEvent.class)); // the reservoir's checks
     }
 
-    /** 1 min windows, 1 min lateness, 2 s out-of-orderness, 30 s idleness; k = 10; seed 1. */
+    /** 1 min windows, 1 min lateness, 2 s out-of-orderness, 30 s idleness; k = 10; seed 1; unverified. */
     public static Settings defaults() {
       return new Settings(
-          Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000, 10, 1);
+          Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000, 10, 1, false);
     }
   }
 
@@ -95,8 +98,14 @@ public final class SampleJob implements JobCommand {
             reservoirType,
             new ToWindowSample(),
             TypeInformation.of(WindowSample.class));
+    DataStream<WindowSample> results = samples;
+    if (settings.verify()) {
+      results =
+          SampleVerifier.verify(
+              NAME, timed, samples, settings.window(), settings.allowedLateness(), settings.k(), settings.maxPartials());
+    }
     return new Results(
-        samples,
+        results,
         partials.getSideOutput(SideOutputs.LATE_EVENTS),
         samples.getSideOutput(LocalGlobalAggregation.latePartials(reservoirType)));
   }
@@ -135,6 +144,7 @@ public final class SampleJob implements JobCommand {
         .addAll(CommonOptions.SKETCH_WINDOWS)
         .add(Option.value("k", "n", "10", "events sampled per window"))
         .add(Option.value("sample-seed", "n", "1", "seed of the reservoirs' random draws"))
+        .add(Option.flag("verify", "add the exact event count and a DataSketches reservoir's sample to each window"))
         .addAll(CommonOptions.RUNTIME);
   }
 
@@ -150,7 +160,8 @@ public final class SampleJob implements JobCommand {
               args.duration("idleness"),
               args.intValue("max-partials", 1, Integer.MAX_VALUE),
               args.intValue("k", 1, 1_000_000),
-              args.longValue("sample-seed", Long.MIN_VALUE));
+              args.longValue("sample-seed", Long.MIN_VALUE),
+              args.flag("verify"));
     } catch (IllegalArgumentException e) {
       throw new UsageException(NAME + ": " + e.getMessage());
     }

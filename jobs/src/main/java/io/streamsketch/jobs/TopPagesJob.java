@@ -10,9 +10,12 @@ import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
+import io.streamsketch.jobs.verify.PageViewsCheck;
+import io.streamsketch.jobs.verify.TopPagesVerifier;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.model.TopPages;
+import io.streamsketch.sketch.cms.CountMinSketch;
 import io.streamsketch.sketch.cms.HeavyHitters;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -28,6 +31,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * {@code top-pages}: the most viewed pages and the heavy hitters of each tumbling event-time window, from a Count-Min
  * sketch with {@code --top} candidates. Each subtask pre-aggregates one tracker per window in heap ({@link
  * io.streamsketch.flink.aggregate.LocalWindowAggregator}); one keyed window merges the partials of all subtasks.
+ * {@code --verify} adds the exact views and a DataSketches frequent-items estimate of each listed page ({@link
+ * TopPagesVerifier}).
  */
 public final class TopPagesJob implements JobCommand {
   public static final String NAME = "top-pages";
@@ -47,7 +52,8 @@ public final class TopPagesJob implements JobCommand {
       int top,
       double epsilon,
       double delta,
-      double heavyFraction) {
+      double heavyFraction,
+      boolean verify) {
 
     public Settings {
       if (!(heavyFraction > epsilon) || heavyFraction >= 1) {
@@ -64,11 +70,11 @@ public final class TopPagesJob implements JobCommand {
       new HeavyHittersAggregate<ClickEvent>(event -> event.pageId, top, epsilon, delta, 0); // the sketch's checks
     }
 
-    /** 1 min windows, 1 min lateness, 2 s out-of-orderness, 30 s idleness; top 20; ε 0.001, δ 0.01; φ 0.1. */
+    /** 1 min windows, 1 min lateness, 2 s out-of-orderness, 30 s idleness; top 20; ε 0.001, δ 0.01; φ 0.1; unverified. */
     public static Settings defaults() {
       return new Settings(
           Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000, 20, 0.001,
-          0.01, 0.1);
+          0.01, 0.1, false);
     }
   }
 
@@ -113,8 +119,23 @@ public final class TopPagesJob implements JobCommand {
             trackerType,
             new ToTopPages(settings.heavyFraction()),
             TypeInformation.of(TopPages.class));
+    DataStream<TopPages> results = top;
+    if (settings.verify()) {
+      // The frequent-items map gets as many slots as the Count-Min sketch has counters: comparable memory.
+      CountMinSketch sketch = pages.createAccumulator().sketch();
+      long counters = (long) sketch.width() * sketch.depth();
+      results =
+          TopPagesVerifier.verify(
+              NAME,
+              views,
+              top,
+              settings.window(),
+              settings.allowedLateness(),
+              PageViewsCheck.mapSizeFor(counters),
+              settings.maxPartials());
+    }
     return new Results(
-        top,
+        results,
         partials.getSideOutput(SideOutputs.LATE_EVENTS),
         top.getSideOutput(LocalGlobalAggregation.latePartials(trackerType)));
   }
@@ -171,6 +192,7 @@ public final class TopPagesJob implements JobCommand {
         .add(Option.value("epsilon", "ε", "0.001", "Count-Min error: estimates exceed true views by at most ε·N"))
         .add(Option.value("delta", "δ", "0.01", "Count-Min failure probability per estimate"))
         .add(Option.value("heavy-fraction", "φ", "0.1", "pages with at least φ·N views are heavy hitters"))
+        .add(Option.flag("verify", "add exact views and a DataSketches frequent-items estimate to each listed page"))
         .addAll(CommonOptions.RUNTIME);
   }
 
@@ -188,7 +210,8 @@ public final class TopPagesJob implements JobCommand {
               args.intValue("top", 1, HeavyHitters.MAX_CAPACITY),
               args.fraction("epsilon", 0, 1),
               args.fraction("delta", 0, 1),
-              args.fraction("heavy-fraction", 0, 1));
+              args.fraction("heavy-fraction", 0, 1),
+              args.flag("verify"));
     } catch (IllegalArgumentException e) {
       throw new UsageException(NAME + ": " + e.getMessage());
     }

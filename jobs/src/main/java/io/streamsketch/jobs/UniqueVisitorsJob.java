@@ -10,6 +10,7 @@ import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
+import io.streamsketch.jobs.verify.UniqueVisitorsVerifier;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.model.UniqueVisitors;
@@ -31,7 +32,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * (page, window) in heap and flushes them at the watermark that fires the window and before each checkpoint; keyed
  * windows merge the partials per page and, keyed by {@value UniqueVisitors#ALL_PAGES}, into the global sketch (the
  * union of the pages' sketches is the sketch of all users). {@code --exact} runs the exact equivalent instead, a
- * {@code MapState} of users per (page, window), for comparison.
+ * {@code MapState} of users per (page, window), for comparison; {@code --verify} adds to each result the exact count
+ * and a DataSketches HLL estimate over the same windows ({@link UniqueVisitorsVerifier}).
  */
 public final class UniqueVisitorsJob implements JobCommand {
   public static final String NAME = "unique-visitors";
@@ -49,7 +51,8 @@ public final class UniqueVisitorsJob implements JobCommand {
       Duration idleness,
       int precision,
       int maxPartials,
-      boolean exact) {
+      boolean exact,
+      boolean verify) {
 
     public Settings {
       if (precision < HyperLogLog.MIN_PRECISION || precision > HyperLogLog.MAX_PRECISION) {
@@ -59,12 +62,15 @@ public final class UniqueVisitorsJob implements JobCommand {
       if (maxPartials < 1) {
         throw new IllegalArgumentException("--max-partials must be at least 1: " + maxPartials);
       }
+      if (exact && verify) {
+        throw new IllegalArgumentException("--exact and --verify exclude each other: --exact is already exact");
+      }
     }
 
-    /** 1 min windows; 1 min allowed lateness; 2 s out-of-orderness; 30 s idleness; p = 12; 10,000 partials; sketches. */
+    /** 1 min windows; 1 min allowed lateness; 2 s out-of-orderness; 30 s idleness; p = 12; 10,000 partials; sketches, unverified. */
     public static Settings defaults() {
       return new Settings(
-          Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 12, 10_000, false);
+          Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 12, 10_000, false, false);
     }
   }
 
@@ -123,9 +129,25 @@ public final class UniqueVisitorsJob implements JobCommand {
             sketchType,
             new ToUniqueVisitors(),
             TypeInformation.of(UniqueVisitors.class));
+    DataStream<UniqueVisitors> perPageResults = perPage;
+    DataStream<UniqueVisitors> globalResults = global;
+    if (settings.verify()) {
+      UniqueVisitorsVerifier.Verified verified =
+          UniqueVisitorsVerifier.verify(
+              NAME,
+              views,
+              perPage,
+              global,
+              settings.window(),
+              settings.allowedLateness(),
+              settings.precision(),
+              settings.maxPartials());
+      perPageResults = verified.perPage();
+      globalResults = verified.global();
+    }
     return new Results(
-        perPage,
-        global,
+        perPageResults,
+        globalResults,
         partials.getSideOutput(SideOutputs.LATE_EVENTS),
         perPage
             .getSideOutput(LocalGlobalAggregation.latePartials(sketchType))
@@ -196,6 +218,7 @@ public final class UniqueVisitorsJob implements JobCommand {
         .addAll(CommonOptions.SKETCH_WINDOWS)
         .add(Option.value("precision", "p", "12", "HyperLogLog precision: 2^p registers, error about 1.04/sqrt(2^p)"))
         .add(Option.flag("exact", "count exactly (a MapState of users per page and window) instead, for comparison"))
+        .add(Option.flag("verify", "add the exact count and a DataSketches HLL estimate to each result"))
         .addAll(CommonOptions.RUNTIME);
   }
 
@@ -211,7 +234,8 @@ public final class UniqueVisitorsJob implements JobCommand {
               args.duration("idleness"),
               args.intValue("precision", HyperLogLog.MIN_PRECISION, HyperLogLog.MAX_PRECISION),
               args.intValue("max-partials", 1, Integer.MAX_VALUE),
-              args.flag("exact"));
+              args.flag("exact"),
+              args.flag("verify"));
     } catch (IllegalArgumentException e) {
       throw new UsageException(NAME + ": " + e.getMessage());
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamsketch.generator.GeneratorConfig;
 import io.streamsketch.model.ClickEvent;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs {@code sample} at parallelism 2 on the generator, twice with different reservoir seeds, and checks each
  * window's final sample: drawn from the window's events, of size min(k, n), and uniform: over all windows of both
  * runs, the inclusions per quarter of each window's arrival order, and per source subtask, match the expected k/n per
- * event (chi-square at p = 0.001).
+ * event (chi-square at p = 0.001). The second run has {@code --verify}: each record also carries the window's exact
+ * event count and a DataSketches reservoir's min(k, n) event ids, all of the window.
  */
 class SampleJobIT {
   @RegisterExtension
@@ -42,7 +45,16 @@ class SampleJobIT {
     int windows = 0;
     for (String seed : List.of("1", "2")) {
       Path output = dir.resolve("seed-" + seed);
-      GeneratedRuns.run(SampleJob.NAME, CONFIG, output, "--k", Integer.toString(K), "--sample-seed", seed);
+      boolean verify = seed.equals("2");
+      List<String> options = new ArrayList<>(List.of("--k", Integer.toString(K), "--sample-seed", seed));
+      if (verify) {
+        options.add("--verify");
+      }
+      GeneratedRuns.run(SampleJob.NAME, CONFIG, output, options.toArray(String[]::new));
+      if (verify) {
+        assertThat(OutputFiles.lines(output.resolve(SampleJob.SAMPLES)))
+            .allSatisfy(line -> assertThat(line).contains("\"exactItemsSeen\":", "\"datasketchesEventIds\":"));
+      }
       Map<Long, List<ClickEvent>> events = GeneratedRuns.acceptedByWindow(CONFIG, output.resolve(SampleJob.LATE_EVENTS), e -> true);
       Map<String, String> samples =
           GeneratedRuns.highestFirings(output.resolve(SampleJob.SAMPLES), r -> r.get("windowStart").toString());
@@ -66,12 +78,26 @@ class SampleJobIT {
           observedByQuarter[4 * rank.get(id) / n]++;
           observedBySubtask[(int) (id % 2)]++;
         }
+        if (verify) {
+          assertThat(OutputFiles.fields(line).get("exactItemsSeen")).isEqualTo((long) n);
+          assertThat(datasketchesEventIds(line))
+              .as("DataSketches' sample of window %d", window.getKey())
+              .hasSize(Math.min(K, n))
+              .doesNotHaveDuplicates()
+              .allSatisfy(id -> assertThat(rank).containsKey(id));
+        }
         windows++;
       }
     }
     assertThat(windows).isGreaterThan(100);
     assertThat(chiSquare(observedByQuarter, expectedByQuarter)).as("quarters").isLessThan(16.27); // 3 dof, p = 0.001
     assertThat(chiSquare(observedBySubtask, expectedBySubtask)).as("subtasks").isLessThan(10.83); // 1 dof, p = 0.001
+  }
+
+  private static List<Long> datasketchesEventIds(String line) {
+    String ids = line.substring(line.indexOf("\"datasketchesEventIds\":[") + "\"datasketchesEventIds\":[".length());
+    ids = ids.substring(0, ids.indexOf(']'));
+    return ids.isBlank() ? List.of() : Arrays.stream(ids.split(",")).map(id -> Long.parseLong(id.trim())).toList();
   }
 
   private static double chiSquare(double[] observed, double[] expected) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StreamSketchCliTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -107,9 +108,10 @@ class StreamSketchCliTest {
     assertThat(stderr()).contains(message);
   }
 
-  @Test
-  void exactAndVerifyExcludeEachOther() throws Exception {
-    assertThat(run("first-exposure", "--exact", "--verify")).isEqualTo(2);
+  @ParameterizedTest
+  @ValueSource(strings = {"first-exposure", "unique-visitors"})
+  void exactAndVerifyExcludeEachOther(String job) throws Exception {
+    assertThat(run(job, "--exact", "--verify")).isEqualTo(2);
     assertThat(stderr()).contains("--exact and --verify exclude each other");
   }
 

@@ -3,6 +3,7 @@ package io.streamsketch.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsketch.generator.GeneratorConfig;
+import io.streamsketch.jobs.verify.PageViewsCheck;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.sketch.cms.CountMinSketch;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.datasketches.frequencies.ItemsSketch;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs {@code top-pages} at parallelism 2 on the generator with a coarse sketch (ε = 0.01, δ = 0.05) so that errors
  * show, and checks each window's final record against the exact view counts: never under, within ε·N for at least a
- * fraction 1 − δ, every heavy hitter listed, and every estimate equal to a single-pass sketch's.
+ * fraction 1 − δ, every heavy hitter listed, and every estimate equal to a single-pass sketch's. It runs with {@code
+ * --verify}, so those checks also show that the verify branch leaves the sketch's results as they are.
  */
 class TopPagesJobIT {
   @RegisterExtension
@@ -46,7 +49,7 @@ class TopPagesJobIT {
     GeneratedRuns.run(
         TopPagesJob.NAME, CONFIG, output,
         "--top", "20", "--epsilon", Double.toString(EPSILON), "--delta", Double.toString(DELTA),
-        "--heavy-fraction", Double.toString(HEAVY_FRACTION));
+        "--heavy-fraction", Double.toString(HEAVY_FRACTION), "--verify");
     views =
         GeneratedRuns.acceptedByWindow(CONFIG, output.resolve(TopPagesJob.LATE_EVENTS), e -> e.kind == EventKind.VIEW);
     records = GeneratedRuns.highestFirings(output.resolve(TopPagesJob.TOP_PAGES), r -> r.get("windowStart").toString());
@@ -98,6 +101,32 @@ class TopPagesJobIT {
       heavyHitters += heavy.size();
     }
     assertThat(heavyHitters).isPositive();
+  }
+
+  @Test
+  void verifyAddsExactViewsAndDataSketchesEstimatesToEveryEntry() throws Exception {
+    for (String line : OutputFiles.lines(output.resolve(TopPagesJob.TOP_PAGES))) {
+      assertThat(OutputFiles.fields(line)).as(line).containsKey("exactTotalViews");
+      assertThat(OutputFiles.objectsIn(line, "entries")).allSatisfy(e -> assertThat(e).containsKeys("exact", "datasketches"));
+    }
+    CountMinSketch sketch = CountMinSketch.builder().accuracy(EPSILON, DELTA).seed(0).build();
+    int maxMapSize = PageViewsCheck.mapSizeFor((long) sketch.width() * sketch.depth());
+    int entries = 0;
+    for (Map.Entry<Long, List<ClickEvent>> window : views.entrySet()) {
+      Map<String, Long> exact = exactViews(window.getValue());
+      String line = records.get(window.getKey().toString());
+      long n = window.getValue().size();
+      assertThat(OutputFiles.fields(line).get("exactTotalViews")).isEqualTo(n);
+      for (Map<String, Object> entry : OutputFiles.objectsIn(line, "entries")) {
+        long truth = exact.getOrDefault((String) entry.get("pageId"), 0L);
+        assertThat(entry.get("exact")).as("exact views of %s in window %s", entry.get("pageId"), window.getKey()).isEqualTo(truth);
+        // The frequent-items sketch's a-priori bound on any estimate's error: 3.5 / maxMapSize · N.
+        assertThat((double) Math.abs((Long) entry.get("datasketches") - truth))
+            .isLessThanOrEqualTo(ItemsSketch.getAprioriError(maxMapSize, n));
+        entries++;
+      }
+    }
+    assertThat(entries).isPositive();
   }
 
   private static Map<String, Long> exactViews(List<ClickEvent> views) {

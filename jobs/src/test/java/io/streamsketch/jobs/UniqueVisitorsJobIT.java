@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs {@code unique-visitors} at parallelism 2 on the generator, once with sketches and once with {@code --exact},
- * and checks both against an exact computation and a single-pass HyperLogLog over the same views.
+ * Runs {@code unique-visitors} at parallelism 2 on the generator, with sketches, with {@code --exact} and with {@code
+ * --verify}, and checks them against an exact computation and a single-pass HyperLogLog over the same views.
  */
 class UniqueVisitorsJobIT {
   @RegisterExtension
@@ -37,6 +37,7 @@ class UniqueVisitorsJobIT {
 
   static Path sketches;
   static Path exact;
+  static Path verified;
 
   @BeforeAll
   static void runJobs() throws Exception {
@@ -44,6 +45,8 @@ class UniqueVisitorsJobIT {
     exact = dir.resolve("exact");
     GeneratedRuns.run(UniqueVisitorsJob.NAME, CONFIG, sketches, "--precision", "12");
     GeneratedRuns.run(UniqueVisitorsJob.NAME, CONFIG, exact, "--exact");
+    verified = dir.resolve("verified");
+    GeneratedRuns.run(UniqueVisitorsJob.NAME, CONFIG, verified, "--precision", "12", "--verify");
   }
 
   /** Per (page or "*") @ window start: the users of the views that were not routed to the late output. */
@@ -99,5 +102,49 @@ class UniqueVisitorsJobIT {
     assertThat(records.keySet()).isEqualTo(users.keySet());
     users.forEach(
         (window, set) -> assertThat(records.get(window).get("estimate")).as(window).isEqualTo((long) set.size()));
+  }
+
+  @Test
+  void verifyAddsTheExactCountAndADataSketchesEstimateToEveryRecord() throws Exception {
+    for (String name : List.of(UniqueVisitorsJob.PER_PAGE, UniqueVisitorsJob.GLOBAL)) {
+      for (String line : OutputFiles.lines(verified.resolve(name))) {
+        assertThat(OutputFiles.fields(line)).as(line).containsKeys("exact", "datasketches");
+      }
+    }
+    Map<String, Set<String>> users = exactUsers(verified);
+    Map<String, Map<String, Object>> records = finalRecords(verified);
+    assertThat(records.keySet()).isEqualTo(users.keySet());
+    // DataSketches' HLL_8 relative standard error is about 1.04 / sqrt(2^lgK), as ours.
+    double threeRse = 3 * 1.04 / Math.sqrt(1 << 12);
+    int oursOutside = 0;
+    int datasketchesOutside = 0;
+    for (Map.Entry<String, Set<String>> window : users.entrySet()) {
+      Map<String, Object> r = records.get(window.getKey());
+      long exactCount = window.getValue().size();
+      assertThat(r.get("exact")).as("exact of %s", window.getKey()).isEqualTo(exactCount);
+      if (exactCount < (Long) r.get("lowerBound") || exactCount > (Long) r.get("upperBound")) {
+        oursOutside++;
+      }
+      if (Math.abs((Long) r.get("datasketches") - exactCount) > threeRse * exactCount + 1) {
+        datasketchesOutside++;
+      }
+    }
+    assertThat(oursOutside).as("ours outside 3σ of %d", users.size()).isLessThanOrEqualTo(users.size() / 100);
+    assertThat(datasketchesOutside)
+        .as("DataSketches outside 3 RSE of %d", users.size())
+        .isLessThanOrEqualTo(users.size() / 100);
+  }
+
+  @Test
+  void verifyLeavesTheSketchResultsUnchanged() throws Exception {
+    Map<String, Map<String, Object>> plain = finalRecords(sketches);
+    Map<String, Map<String, Object>> withVerify = finalRecords(verified);
+    assertThat(withVerify.keySet()).isEqualTo(plain.keySet());
+    plain.forEach(
+        (window, r) -> {
+          for (String field : List.of("estimate", "lowerBound", "upperBound")) {
+            assertThat(withVerify.get(window).get(field)).as("%s of %s", field, window).isEqualTo(r.get(field));
+          }
+        });
   }
 }

@@ -10,6 +10,10 @@ import java.util.Objects;
  * <p>Each estimate is at least the page's true views and, with probability {@code confidence} (1 − δ) per page, at
  * most {@code errorBound} (ε·N, with N = {@code totalViews}) above them. {@code heavyHitterThreshold} is φ·N: every
  * page with at least that many true views is listed (under the same proviso), marked {@code heavy}.
+ *
+ * <p>With {@code --verify}, {@code exactTotalViews} is the exact N of the window, and each entry carries its page's
+ * exact views ({@code exactViews}) and the estimate of a DataSketches frequent-items sketch ({@code
+ * datasketchesEstimates}); without, they are −1 and null, and the JSON leaves them out.
  */
 public class TopPages {
   public long windowStart;
@@ -22,6 +26,9 @@ public class TopPages {
   /** The pages, most viewed first; {@code estimates[i]} belongs to {@code pageIds[i]}. */
   public String[] pageIds;
   public long[] estimates;
+  public long exactTotalViews = -1;
+  public long[] exactViews;
+  public long[] datasketchesEstimates;
 
   public TopPages() {}
 
@@ -49,24 +56,30 @@ public class TopPages {
   public String toJson() {
     StringBuilder entries = new StringBuilder("[");
     for (int i = 0; i < pageIds.length; i++) {
-      entries
-          .append(i == 0 ? "" : ",")
-          .append(
-              Json.object()
-                  .field("pageId", pageIds[i])
-                  .field("estimate", estimates[i])
-                  .field("heavy", estimates[i] >= heavyHitterThreshold));
+      Json entry =
+          Json.object()
+              .field("pageId", pageIds[i])
+              .field("estimate", estimates[i])
+              .field("heavy", estimates[i] >= heavyHitterThreshold);
+      if (exactViews != null) {
+        entry.field("exact", exactViews[i]).field("datasketches", datasketchesEstimates[i]);
+      }
+      entries.append(i == 0 ? "" : ",").append(entry);
     }
-    return Json.object()
-        .field("windowStart", windowStart)
-        .field("windowEnd", windowEnd)
-        .field("totalViews", totalViews)
-        .field("errorBound", errorBound)
-        .field("confidence", confidence)
-        .field("heavyHitterThreshold", heavyHitterThreshold)
-        .field("firing", firing)
-        .rawField("entries", entries.append(']').toString())
-        .toString();
+    Json json =
+        Json.object()
+            .field("windowStart", windowStart)
+            .field("windowEnd", windowEnd)
+            .field("totalViews", totalViews)
+            .field("errorBound", errorBound)
+            .field("confidence", confidence)
+            .field("heavyHitterThreshold", heavyHitterThreshold)
+            .field("firing", firing)
+            .rawField("entries", entries.append(']').toString());
+    if (exactTotalViews >= 0) {
+      json.field("exactTotalViews", exactTotalViews);
+    }
+    return json.toString();
   }
 
   @Override
@@ -80,7 +93,10 @@ public class TopPages {
         && heavyHitterThreshold == that.heavyHitterThreshold
         && firing == that.firing
         && Arrays.equals(pageIds, that.pageIds)
-        && Arrays.equals(estimates, that.estimates);
+        && Arrays.equals(estimates, that.estimates)
+        && exactTotalViews == that.exactTotalViews
+        && Arrays.equals(exactViews, that.exactViews)
+        && Arrays.equals(datasketchesEstimates, that.datasketchesEstimates);
   }
 
   @Override

@@ -6,6 +6,10 @@ import java.util.Objects;
 /**
  * A uniform sample of at most {@code k} of the {@code itemsSeen} events of one event-time window, as of one firing of
  * that window (the highest {@code firing} stands): every event of the window had the same chance, k / itemsSeen.
+ *
+ * <p>With {@code --verify}, {@code exactItemsSeen} is the exact event count of the window and {@code
+ * datasketchesEventIds} the event ids of a DataSketches reservoir of the same k over the same window; without, they
+ * are −1 and null, and the JSON leaves them out.
  */
 public class WindowSample {
   public long windowStart;
@@ -14,6 +18,8 @@ public class WindowSample {
   public long itemsSeen;
   public int firing;
   public ClickEvent[] events;
+  public long exactItemsSeen = -1;
+  public long[] datasketchesEventIds;
 
   public WindowSample() {}
 
@@ -31,14 +37,18 @@ public class WindowSample {
     for (int i = 0; i < events.length; i++) {
       sample.append(i == 0 ? "" : ",").append(events[i].toJson());
     }
-    return Json.object()
-        .field("windowStart", windowStart)
-        .field("windowEnd", windowEnd)
-        .field("k", k)
-        .field("itemsSeen", itemsSeen)
-        .field("firing", firing)
-        .rawField("events", sample.append(']').toString())
-        .toString();
+    Json json =
+        Json.object()
+            .field("windowStart", windowStart)
+            .field("windowEnd", windowEnd)
+            .field("k", k)
+            .field("itemsSeen", itemsSeen)
+            .field("firing", firing)
+            .rawField("events", sample.append(']').toString());
+    if (datasketchesEventIds != null) {
+      json.field("exactItemsSeen", exactItemsSeen).rawField("datasketchesEventIds", Arrays.toString(datasketchesEventIds));
+    }
+    return json.toString();
   }
 
   @Override
@@ -49,7 +59,9 @@ public class WindowSample {
         && k == that.k
         && itemsSeen == that.itemsSeen
         && firing == that.firing
-        && Arrays.equals(events, that.events);
+        && Arrays.equals(events, that.events)
+        && exactItemsSeen == that.exactItemsSeen
+        && Arrays.equals(datasketchesEventIds, that.datasketchesEventIds);
   }
 
   @Override
