@@ -10,7 +10,6 @@ import io.streamsketch.flink.join.UnmatchedClicks;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
-import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.AdCtr;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.ImpressionClick;
@@ -20,7 +19,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * {@code ctr}: click-through rate per ad per event-time window. An impression is clicked if at least one click of
@@ -134,25 +132,20 @@ public final class CtrJob implements JobCommand {
 
   @Override
   public int run(ParsedArgs args, PrintStream out) throws Exception {
-    Settings settings;
-    try {
-      settings =
-          new Settings(
-              args.duration("window"),
-              args.nonNegativeDuration("click-within"),
-              args.nonNegativeDuration("out-of-orderness"),
-              args.duration("idleness"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(NAME + ": " + e.getMessage());
-    }
-    EventInput input = EventInput.from(args);
-    StreamExecutionEnvironment env = JobEnvironment.create(args);
-    OutputFolders output = new OutputFolders(args.string("output"));
-    Results results = build(input.events(env, output), settings);
-    output.write(results.adCtr(), AD_CTR, AdCtr::toJson);
-    output.write(results.unmatchedClicks(), UNMATCHED_CLICKS, ClickEvent::toJson);
-    output.write(results.late(), LATE_EVENTS, ClickEvent::toJson);
-    JobSummary.print(out, NAME, env.execute(NAME), args.string("output"));
-    return 0;
+    Settings settings =
+        JobRun.settings(
+            NAME,
+            () ->
+                new Settings(
+                    args.duration("window"),
+                    args.nonNegativeDuration("click-within"),
+                    args.nonNegativeDuration("out-of-orderness"),
+                    args.duration("idleness")));
+    JobRun job = JobRun.start(NAME, args);
+    Results results = build(job.events(), settings);
+    job.write(results.adCtr(), AD_CTR, AdCtr::toJson);
+    job.write(results.unmatchedClicks(), UNMATCHED_CLICKS, ClickEvent::toJson);
+    job.write(results.late(), LATE_EVENTS, ClickEvent::toJson);
+    return job.execute(out);
   }
 }

@@ -30,7 +30,6 @@ import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * {@code enrich}: joins click events (facts) with the page dimension ({@code pageId -> category, title}), as an inner
@@ -213,21 +212,18 @@ public final class EnrichJob implements JobCommand {
 
   @Override
   public int run(ParsedArgs args, PrintStream out) throws Exception {
-    Settings settings;
-    try {
-      settings =
-          new Settings(
-              JoinMode.valueOf(args.choice("join", "inner", "left").toUpperCase(Locale.ROOT)),
-              Dimension.valueOf(args.choice("dimension", "small", "large").toUpperCase(Locale.ROOT)),
-              args.intValue("max-waiting-per-page", 0, Integer.MAX_VALUE),
-              args.has("refresh-interval") ? args.duration("refresh-interval") : null,
-              args.duration("dimension-idleness"),
-              args.nonNegativeDuration("out-of-orderness"),
-              args.duration("idleness"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(NAME + ": " + e.getMessage());
-    }
-    EventInput input = EventInput.from(args);
+    Settings settings =
+        JobRun.settings(
+            NAME,
+            () ->
+                new Settings(
+                    JoinMode.valueOf(args.choice("join", "inner", "left").toUpperCase(Locale.ROOT)),
+                    Dimension.valueOf(args.choice("dimension", "small", "large").toUpperCase(Locale.ROOT)),
+                    args.intValue("max-waiting-per-page", 0, Integer.MAX_VALUE),
+                    args.has("refresh-interval") ? args.duration("refresh-interval") : null,
+                    args.duration("dimension-idleness"),
+                    args.nonNegativeDuration("out-of-orderness"),
+                    args.duration("idleness")));
     String pagesPath = args.string("pages-file");
     if (pagesPath == null && settings.refreshInterval() != null) {
       throw new UsageException(NAME + ": --refresh-interval needs --pages-file, the folder to watch");
@@ -244,9 +240,8 @@ public final class EnrichJob implements JobCommand {
         throw new UsageException(NAME + ": --pages-file: " + e.getMessage());
       }
     }
-    StreamExecutionEnvironment env = JobEnvironment.create(args);
-    OutputFolders output = new OutputFolders(args.string("output"));
-    DataStream<ClickEvent> events = input.events(env, output);
+    JobRun job = JobRun.start(NAME, args);
+    DataStream<ClickEvent> events = job.events();
 
     Results results;
     if (smallPages != null) {
@@ -259,20 +254,21 @@ public final class EnrichJob implements JobCommand {
         files.monitorContinuously(settings.refreshInterval());
       }
       DataStream<String> pageLines =
-          env.fromSource(files.build(), dimensionWatermarks(settings), "page-files").uid("enrich/page-files");
+          job.env()
+              .fromSource(files.build(), dimensionWatermarks(settings), "page-files")
+              .uid("enrich/page-files");
       results = joinLarge(events, pageLines, settings);
     }
 
-    output.write(results.enriched(), ENRICHED, EnrichedEvent::toJson);
+    job.write(results.enriched(), ENRICHED, EnrichedEvent::toJson);
     if (results.unmatched() != null) {
-      output.write(results.unmatched(), UNMATCHED, ClickEvent::toJson);
+      job.write(results.unmatched(), UNMATCHED, ClickEvent::toJson);
     }
     if (results.waitingOverflow() != null) {
-      output.write(results.waitingOverflow(), WAITING_OVERFLOW, ClickEvent::toJson);
-      output.write(results.pageDeadLetters(), PAGE_DEAD_LETTERS, DeadLetter::toJson);
+      job.write(results.waitingOverflow(), WAITING_OVERFLOW, ClickEvent::toJson);
+      job.write(results.pageDeadLetters(), PAGE_DEAD_LETTERS, DeadLetter::toJson);
     }
-    JobSummary.print(out, NAME, env.execute(NAME), args.string("output"));
-    return 0;
+    return job.execute(out);
   }
 
   /**

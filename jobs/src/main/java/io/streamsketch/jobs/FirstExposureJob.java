@@ -5,7 +5,6 @@ import io.streamsketch.flink.membership.FirstExposureOperator;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
-import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.jobs.verify.FirstExposureVerifier;
 import io.streamsketch.model.AdExposure;
 import io.streamsketch.model.ClickEvent;
@@ -18,7 +17,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * {@code first-exposure}: for each ad impression, whether the user has probably seen the ad before.
@@ -151,23 +149,18 @@ public final class FirstExposureJob implements JobCommand {
 
   @Override
   public int run(ParsedArgs args, PrintStream out) throws Exception {
-    Settings settings;
-    try {
-      settings =
-          new Settings(
-              args.longValue("capacity", 1),
-              args.doubleValue("fpp", 0),
-              args.intValue("cache-ads", 1, Integer.MAX_VALUE),
-              args.flag("exact"),
-              args.flag("verify"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(NAME + ": " + e.getMessage());
-    }
-    EventInput input = EventInput.from(args);
-    StreamExecutionEnvironment env = JobEnvironment.create(args);
-    OutputFolders output = new OutputFolders(args.string("output"));
-    output.write(build(input.events(env, output), settings), EXPOSURES, AdExposure::toJson);
-    JobSummary.print(out, NAME, env.execute(NAME), args.string("output"));
-    return 0;
+    Settings settings =
+        JobRun.settings(
+            NAME,
+            () ->
+                new Settings(
+                    args.longValue("capacity", 1),
+                    args.doubleValue("fpp", 0),
+                    args.intValue("cache-ads", 1, Integer.MAX_VALUE),
+                    args.flag("exact"),
+                    args.flag("verify")));
+    JobRun job = JobRun.start(NAME, args);
+    job.write(build(job.events(), settings), EXPOSURES, AdExposure::toJson);
+    return job.execute(out);
   }
 }

@@ -18,7 +18,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
 
 /**
@@ -137,21 +136,22 @@ public final class SessionsJob implements JobCommand {
   @Override
   public int run(ParsedArgs args, PrintStream out) throws Exception {
     Settings settings =
-        new Settings(
-            args.duration("gap"),
-            args.duration("max-length"),
-            args.nonNegativeDuration("allowed-lateness"),
-            args.nonNegativeDuration("out-of-orderness"),
-            args.duration("idleness"),
-            args.nonNegativeDuration("state-ttl"),
-            Implementation.valueOf(args.choice("implementation", "sessionizer", "windows").toUpperCase(Locale.ROOT)));
-    EventInput input = EventInput.from(args);
-    StreamExecutionEnvironment env = JobEnvironment.create(args);
-    OutputFolders output = new OutputFolders(args.string("output"));
-    Results results = build(input.events(env, output), settings);
-    output.write(results.sessions(), SESSIONS, SessionSummary::toJson);
-    output.write(results.late(), LATE, ClickEvent::toJson);
-    JobSummary.print(out, NAME, env.execute(NAME), args.string("output"));
-    return 0;
+        JobRun.settings(
+            NAME,
+            () ->
+                new Settings(
+                    args.duration("gap"),
+                    args.duration("max-length"),
+                    args.nonNegativeDuration("allowed-lateness"),
+                    args.nonNegativeDuration("out-of-orderness"),
+                    args.duration("idleness"),
+                    args.nonNegativeDuration("state-ttl"),
+                    Implementation.valueOf(
+                        args.choice("implementation", "sessionizer", "windows").toUpperCase(Locale.ROOT))));
+    JobRun job = JobRun.start(NAME, args);
+    Results results = build(job.events(), settings);
+    job.write(results.sessions(), SESSIONS, SessionSummary::toJson);
+    job.write(results.late(), LATE, ClickEvent::toJson);
+    return job.execute(out);
   }
 }

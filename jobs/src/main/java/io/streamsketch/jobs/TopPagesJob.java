@@ -9,7 +9,6 @@ import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
-import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.jobs.verify.PageViewsCheck;
 import io.streamsketch.jobs.verify.TopPagesVerifier;
 import io.streamsketch.model.ClickEvent;
@@ -23,7 +22,6 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
@@ -198,31 +196,26 @@ public final class TopPagesJob implements JobCommand {
 
   @Override
   public int run(ParsedArgs args, PrintStream out) throws Exception {
-    Settings settings;
-    try {
-      settings =
-          new Settings(
-              args.duration("window"),
-              args.nonNegativeDuration("allowed-lateness"),
-              args.nonNegativeDuration("out-of-orderness"),
-              args.duration("idleness"),
-              args.intValue("max-partials", 1, Integer.MAX_VALUE),
-              args.intValue("top", 1, HeavyHitters.MAX_CAPACITY),
-              args.fraction("epsilon", 0, 1),
-              args.fraction("delta", 0, 1),
-              args.fraction("heavy-fraction", 0, 1),
-              args.flag("verify"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(NAME + ": " + e.getMessage());
-    }
-    EventInput input = EventInput.from(args);
-    StreamExecutionEnvironment env = JobEnvironment.create(args);
-    OutputFolders output = new OutputFolders(args.string("output"));
-    Results results = build(input.events(env, output), settings);
-    output.write(results.topPages(), TOP_PAGES, TopPages::toJson);
-    output.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
-    output.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
-    JobSummary.print(out, NAME, env.execute(NAME), args.string("output"));
-    return 0;
+    Settings settings =
+        JobRun.settings(
+            NAME,
+            () ->
+                new Settings(
+                    args.duration("window"),
+                    args.nonNegativeDuration("allowed-lateness"),
+                    args.nonNegativeDuration("out-of-orderness"),
+                    args.duration("idleness"),
+                    args.intValue("max-partials", 1, Integer.MAX_VALUE),
+                    args.intValue("top", 1, HeavyHitters.MAX_CAPACITY),
+                    args.fraction("epsilon", 0, 1),
+                    args.fraction("delta", 0, 1),
+                    args.fraction("heavy-fraction", 0, 1),
+                    args.flag("verify")));
+    JobRun job = JobRun.start(NAME, args);
+    Results results = build(job.events(), settings);
+    job.write(results.topPages(), TOP_PAGES, TopPages::toJson);
+    job.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
+    job.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+    return job.execute(out);
   }
 }

@@ -9,7 +9,6 @@ import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
-import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.jobs.verify.UniqueVisitorsVerifier;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
@@ -21,7 +20,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
@@ -224,32 +222,27 @@ public final class UniqueVisitorsJob implements JobCommand {
 
   @Override
   public int run(ParsedArgs args, PrintStream out) throws Exception {
-    Settings settings;
-    try {
-      settings =
-          new Settings(
-              args.duration("window"),
-              args.nonNegativeDuration("allowed-lateness"),
-              args.nonNegativeDuration("out-of-orderness"),
-              args.duration("idleness"),
-              args.intValue("precision", HyperLogLog.MIN_PRECISION, HyperLogLog.MAX_PRECISION),
-              args.intValue("max-partials", 1, Integer.MAX_VALUE),
-              args.flag("exact"),
-              args.flag("verify"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(NAME + ": " + e.getMessage());
-    }
-    EventInput input = EventInput.from(args);
-    StreamExecutionEnvironment env = JobEnvironment.create(args);
-    OutputFolders output = new OutputFolders(args.string("output"));
-    Results results = build(input.events(env, output), settings);
-    output.write(results.perPage(), PER_PAGE, UniqueVisitors::toJson);
-    output.write(results.global(), GLOBAL, UniqueVisitors::toJson);
-    output.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
+    Settings settings =
+        JobRun.settings(
+            NAME,
+            () ->
+                new Settings(
+                    args.duration("window"),
+                    args.nonNegativeDuration("allowed-lateness"),
+                    args.nonNegativeDuration("out-of-orderness"),
+                    args.duration("idleness"),
+                    args.intValue("precision", HyperLogLog.MIN_PRECISION, HyperLogLog.MAX_PRECISION),
+                    args.intValue("max-partials", 1, Integer.MAX_VALUE),
+                    args.flag("exact"),
+                    args.flag("verify")));
+    JobRun job = JobRun.start(NAME, args);
+    Results results = build(job.events(), settings);
+    job.write(results.perPage(), PER_PAGE, UniqueVisitors::toJson);
+    job.write(results.global(), GLOBAL, UniqueVisitors::toJson);
+    job.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
     if (!settings.exact()) {
-      output.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+      job.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
     }
-    JobSummary.print(out, NAME, env.execute(NAME), args.string("output"));
-    return 0;
+    return job.execute(out);
   }
 }

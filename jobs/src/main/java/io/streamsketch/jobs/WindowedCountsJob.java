@@ -7,7 +7,6 @@ import io.streamsketch.flink.window.PageViewsWindowFunction;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
-import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.model.PageWindowCount;
@@ -17,7 +16,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
@@ -146,28 +144,23 @@ public final class WindowedCountsJob implements JobCommand {
 
   @Override
   public int run(ParsedArgs args, PrintStream out) throws Exception {
-    Settings settings;
-    try {
-      settings =
-          new Settings(
-              args.duration("tumbling-window"),
-              args.duration("sliding-window"),
-              args.duration("slide"),
-              args.nonNegativeDuration("allowed-lateness"),
-              args.nonNegativeDuration("out-of-orderness"),
-              args.duration("idleness"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(NAME + ": " + e.getMessage());
-    }
-    EventInput input = EventInput.from(args);
-    StreamExecutionEnvironment env = JobEnvironment.create(args);
-    OutputFolders output = new OutputFolders(args.string("output"));
-    Results results = build(input.events(env, output), settings);
-    output.write(results.tumbling(), TUMBLING, PageWindowCount::toJson);
-    output.write(results.sliding(), SLIDING, PageWindowCount::toJson);
-    output.write(results.lateForTumbling(), LATE_TUMBLING, ClickEvent::toJson);
-    output.write(results.lateForSliding(), LATE_SLIDING, ClickEvent::toJson);
-    JobSummary.print(out, NAME, env.execute(NAME), args.string("output"));
-    return 0;
+    Settings settings =
+        JobRun.settings(
+            NAME,
+            () ->
+                new Settings(
+                    args.duration("tumbling-window"),
+                    args.duration("sliding-window"),
+                    args.duration("slide"),
+                    args.nonNegativeDuration("allowed-lateness"),
+                    args.nonNegativeDuration("out-of-orderness"),
+                    args.duration("idleness")));
+    JobRun job = JobRun.start(NAME, args);
+    Results results = build(job.events(), settings);
+    job.write(results.tumbling(), TUMBLING, PageWindowCount::toJson);
+    job.write(results.sliding(), SLIDING, PageWindowCount::toJson);
+    job.write(results.lateForTumbling(), LATE_TUMBLING, ClickEvent::toJson);
+    job.write(results.lateForSliding(), LATE_SLIDING, ClickEvent::toJson);
+    return job.execute(out);
   }
 }
