@@ -16,6 +16,7 @@ import io.streamsketch.sketch.sampling.SkipReservoir;
 import java.io.PrintStream;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -26,7 +27,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * skip-based reservoir (Algorithm L). Each subtask keeps one reservoir per window in heap ({@link
  * io.streamsketch.flink.aggregate.LocalWindowAggregator}); one keyed window merges them, weighting each by the events
  * it saw, into a uniform sample of the whole window. {@code --verify} adds the window's exact event count and a
- * DataSketches reservoir's sample of the same k ({@link SampleVerifier}).
+ * DataSketches reservoir's sample of the same k ({@link SampleVerifier}). {@code --exact} runs the exact equivalent
+ * instead, for comparison: every event of the window in keyed state, k drawn at firing time ({@link ExactWindowSample}).
  */
 public final class SampleJob implements JobCommand {
   public static final String NAME = "sample";
@@ -45,20 +47,24 @@ public final class SampleJob implements JobCommand {
       int maxPartials,
       int k,
       long seed,
+      boolean exact,
       boolean verify) {
 
     public Settings {
       new ReservoirAggregate<>(k, seed, TypeInformation.of(ClickEvent.class)); // the reservoir's checks
+      if (exact && verify) {
+        throw new IllegalArgumentException("--exact and --verify exclude each other: --exact is already exact");
+      }
     }
 
-    /** 1 min windows, 1 min lateness, 2 s out-of-orderness, 30 s idleness; k = 10; seed 1; unverified. */
+    /** 1 min windows, 1 min lateness, 2 s out-of-orderness, 30 s idleness; k = 10; seed 1; reservoirs, unverified. */
     public static Settings defaults() {
       return new Settings(
-          Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000, 10, 1, false);
+          Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000, 10, 1, false, false);
     }
   }
 
-  /** The job's output streams. */
+  /** The job's output streams; {@code latePartials} is null in exact mode, which has no partials. */
   public record Results(
       DataStream<WindowSample> samples,
       DataStream<ClickEvent> lateEvents,
@@ -72,6 +78,10 @@ public final class SampleJob implements JobCommand {
                 ClickEventWatermarks.boundedOutOfOrderness(settings.outOfOrderness(), settings.idleness()))
             .uid(NAME + "/watermarks")
             .name("watermarks");
+    return settings.exact() ? buildExact(timed, settings) : buildReservoirs(timed, settings);
+  }
+
+  private static Results buildReservoirs(DataStream<ClickEvent> timed, Settings settings) {
     ReservoirAggregate<ClickEvent> reservoirs =
         new ReservoirAggregate<>(settings.k(), settings.seed(), TypeInformation.of(ClickEvent.class));
     TypeInformation<SkipReservoir<ClickEvent>> reservoirType = reservoirs.accumulatorType();
@@ -108,6 +118,19 @@ public final class SampleJob implements JobCommand {
         samples.getSideOutput(LocalGlobalAggregation.latePartials(reservoirType)));
   }
 
+  private static Results buildExact(DataStream<ClickEvent> timed, Settings settings) {
+    long window = settings.window().toMillis();
+    SingleOutputStreamOperator<WindowSample> samples =
+        timed
+            .keyBy(event -> ExactWindowSample.windowStart(event, window), Types.LONG)
+            .process(
+                new ExactWindowSample(window, settings.allowedLateness().toMillis(), settings.k(), settings.seed()),
+                TypeInformation.of(WindowSample.class))
+            .uid(NAME + "/exact-samples")
+            .name("exact-samples");
+    return new Results(samples, samples.getSideOutput(SideOutputs.LATE_EVENTS), null);
+  }
+
   /** A window's reservoir as a record. */
   static final class ToWindowSample extends NumberedFiringWindowFunction<SkipReservoir<ClickEvent>, WindowSample> {
     private static final long serialVersionUID = 1L;
@@ -142,6 +165,7 @@ public final class SampleJob implements JobCommand {
         .addAll(CommonOptions.SKETCH_WINDOWS)
         .add(Option.value("k", "n", "10", "events sampled per window"))
         .add(Option.value("sample-seed", "n", "1", "seed of the reservoirs' random draws"))
+        .add(Option.flag("exact", "keep every event of the window and draw k at firing time instead, for comparison"))
         .add(Option.flag("verify", "add the exact event count and a DataSketches reservoir's sample to each window"))
         .addAll(CommonOptions.RUNTIME);
   }
@@ -160,12 +184,15 @@ public final class SampleJob implements JobCommand {
                     args.intValue("max-partials", 1, Integer.MAX_VALUE),
                     args.intValue("k", 1, 1_000_000),
                     args.longValue("sample-seed", Long.MIN_VALUE),
+                    args.flag("exact"),
                     args.flag("verify")));
     JobRun job = JobRun.start(NAME, args);
     Results results = build(job.events(), settings);
     job.write(results.samples(), SAMPLES, WindowSample::toJson);
     job.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
-    job.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+    if (!settings.exact()) {
+      job.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+    }
     return job.execute(out);
   }
 }

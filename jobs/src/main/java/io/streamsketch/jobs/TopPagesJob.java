@@ -6,6 +6,8 @@ import io.streamsketch.flink.aggregate.NumberedFiringWindowFunction;
 import io.streamsketch.flink.aggregate.WindowPartial;
 import io.streamsketch.flink.io.ClickEventWatermarks;
 import io.streamsketch.flink.io.SideOutputs;
+import io.streamsketch.flink.window.CountAggregate;
+import io.streamsketch.flink.window.PageViewsWindowFunction;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
@@ -13,6 +15,7 @@ import io.streamsketch.jobs.verify.PageViewsCheck;
 import io.streamsketch.jobs.verify.TopPagesVerifier;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
+import io.streamsketch.model.PageWindowCount;
 import io.streamsketch.model.TopPages;
 import io.streamsketch.sketch.cms.CountMinSketch;
 import io.streamsketch.sketch.cms.HeavyHitters;
@@ -20,6 +23,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -30,7 +34,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * sketch with {@code --top} candidates. Each subtask pre-aggregates one tracker per window in heap ({@link
  * io.streamsketch.flink.aggregate.LocalWindowAggregator}); one keyed window merges the partials of all subtasks.
  * {@code --verify} adds the exact views and a DataSketches frequent-items estimate of each listed page ({@link
- * TopPagesVerifier}).
+ * TopPagesVerifier}). {@code --exact} runs the exact equivalent instead, for comparison: exact views per (page,
+ * window) in keyed windows, ranked per window by {@link ExactTopPages}.
  */
 public final class TopPagesJob implements JobCommand {
   public static final String NAME = "top-pages";
@@ -51,6 +56,7 @@ public final class TopPagesJob implements JobCommand {
       double epsilon,
       double delta,
       double heavyFraction,
+      boolean exact,
       boolean verify) {
 
     public Settings {
@@ -66,17 +72,20 @@ public final class TopPagesJob implements JobCommand {
                 + top);
       }
       new HeavyHittersAggregate<ClickEvent>(event -> event.pageId, top, epsilon, delta, 0); // the sketch's checks
+      if (exact && verify) {
+        throw new IllegalArgumentException("--exact and --verify exclude each other: --exact is already exact");
+      }
     }
 
-    /** 1 min windows, 1 min lateness, 2 s out-of-orderness, 30 s idleness; top 20; ε 0.001, δ 0.01; φ 0.1; unverified. */
+    /** 1 min windows, 1 min lateness, 2 s out-of-orderness, 30 s idleness; top 20; ε 0.001, δ 0.01; φ 0.1; sketch, unverified. */
     public static Settings defaults() {
       return new Settings(
           Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000, 20, 0.001,
-          0.01, 0.1, false);
+          0.01, 0.1, false, false);
     }
   }
 
-  /** The job's output streams. */
+  /** The job's output streams; {@code latePartials} is null in exact mode, which has no partials. */
   public record Results(
       DataStream<TopPages> topPages,
       DataStream<ClickEvent> lateEvents,
@@ -93,6 +102,10 @@ public final class TopPagesJob implements JobCommand {
             .filter(event -> event.kind == EventKind.VIEW)
             .uid(NAME + "/views")
             .name("views");
+    return settings.exact() ? buildExact(views, settings) : buildSketches(views, settings);
+  }
+
+  private static Results buildSketches(DataStream<ClickEvent> views, Settings settings) {
     HeavyHittersAggregate<ClickEvent> pages =
         new HeavyHittersAggregate<>(event -> event.pageId, settings.top(), settings.epsilon(), settings.delta(), 0);
     TypeInformation<HeavyHitters> trackerType = HeavyHittersAggregate.ACCUMULATOR_TYPE;
@@ -136,6 +149,40 @@ public final class TopPagesJob implements JobCommand {
         results,
         partials.getSideOutput(SideOutputs.LATE_EVENTS),
         top.getSideOutput(LocalGlobalAggregation.latePartials(trackerType)));
+  }
+
+  /**
+   * Exact views per (page, window) in keyed windows with the sketch job's lateness, then the top pages per window
+   * keyed by window start rather than in a {@code windowAll}: a late firing updates one page, and keyed state holds
+   * each page's latest count to re-rank with, where a {@code windowAll} would keep every firing in a list, at
+   * parallelism 1.
+   */
+  private static Results buildExact(DataStream<ClickEvent> views, Settings settings) {
+    SingleOutputStreamOperator<PageWindowCount> pageViews =
+        views
+            .keyBy(event -> event.pageId, Types.STRING)
+            .window(TumblingEventTimeWindows.of(settings.window()))
+            .allowedLateness(settings.allowedLateness())
+            .sideOutputLateData(SideOutputs.LATE_EVENTS)
+            .aggregate(
+                new CountAggregate<>(),
+                new PageViewsWindowFunction(),
+                Types.LONG,
+                Types.LONG,
+                TypeInformation.of(PageWindowCount.class))
+            .uid(NAME + "/exact-page-views")
+            .name("exact-page-views");
+    SingleOutputStreamOperator<TopPages> top =
+        pageViews
+            .keyBy(count -> count.windowStart, Types.LONG)
+            .process(
+                new ExactTopPages(
+                    settings.window().toMillis(), settings.allowedLateness().toMillis(), settings.top(),
+                    settings.heavyFraction()),
+                TypeInformation.of(TopPages.class))
+            .uid(NAME + "/exact-top-pages")
+            .name("exact-top-pages");
+    return new Results(top, pageViews.getSideOutput(SideOutputs.LATE_EVENTS), null);
   }
 
   /** A window's tracker as a record: the candidates by estimate, the ε·N bound and the heavy-hitter threshold. */
@@ -190,6 +237,7 @@ public final class TopPagesJob implements JobCommand {
         .add(Option.value("epsilon", "ε", "0.001", "Count-Min error: estimates exceed true views by at most ε·N"))
         .add(Option.value("delta", "δ", "0.01", "Count-Min failure probability per estimate"))
         .add(Option.value("heavy-fraction", "φ", "0.1", "pages with at least φ·N views are heavy hitters"))
+        .add(Option.flag("exact", "count every page's views exactly (keyed windows) and rank them instead, for comparison"))
         .add(Option.flag("verify", "add exact views and a DataSketches frequent-items estimate to each listed page"))
         .addAll(CommonOptions.RUNTIME);
   }
@@ -210,12 +258,15 @@ public final class TopPagesJob implements JobCommand {
                     args.fraction("epsilon", 0, 1),
                     args.fraction("delta", 0, 1),
                     args.fraction("heavy-fraction", 0, 1),
+                    args.flag("exact"),
                     args.flag("verify")));
     JobRun job = JobRun.start(NAME, args);
     Results results = build(job.events(), settings);
     job.write(results.topPages(), TOP_PAGES, TopPages::toJson);
     job.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
-    job.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+    if (!settings.exact()) {
+      job.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+    }
     return job.execute(out);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * window's final sample: drawn from the window's events, of size min(k, n), and uniform: over all windows of both
  * runs, the inclusions per quarter of each window's arrival order, and per source subtask, match the expected k/n per
  * event (chi-square at p = 0.001). The second run has {@code --verify}: each record also carries the window's exact
- * event count and a DataSketches reservoir's min(k, n) event ids, all of the window.
+ * event count and a DataSketches reservoir's min(k, n) event ids, all of the window. A run with {@code --exact} must
+ * count each window's events exactly and draw min(k, n) distinct events of the window.
  */
 class SampleJobIT {
   @RegisterExtension
@@ -92,6 +94,27 @@ class SampleJobIT {
     assertThat(windows).isGreaterThan(100);
     assertThat(chiSquare(observedByQuarter, expectedByQuarter)).as("quarters").isLessThan(16.27); // 3 dof, p = 0.001
     assertThat(chiSquare(observedBySubtask, expectedBySubtask)).as("subtasks").isLessThan(10.83); // 1 dof, p = 0.001
+  }
+
+  @Test
+  void exactSamplesMinKNDistinctEventsOfTheWindowAndCountsItExactly() throws Exception {
+    Path output = dir.resolve("exact");
+    GeneratedRuns.run(SampleJob.NAME, CONFIG, output, "--k", Integer.toString(K), "--exact");
+    Map<Long, List<ClickEvent>> events = GeneratedRuns.acceptedByWindow(CONFIG, output.resolve(SampleJob.LATE_EVENTS), e -> true);
+    Map<String, String> samples =
+        GeneratedRuns.highestFirings(output.resolve(SampleJob.SAMPLES), r -> r.get("windowStart").toString());
+    assertThat(samples).hasSameSizeAs(events);
+    for (Map.Entry<Long, List<ClickEvent>> window : events.entrySet()) {
+      int n = window.getValue().size();
+      Set<Long> windowEventIds = window.getValue().stream().map(e -> e.eventId).collect(Collectors.toSet());
+      String line = samples.get(window.getKey().toString());
+      assertThat(OutputFiles.fields(line).get("itemsSeen")).isEqualTo((long) n);
+      assertThat(OutputFiles.objectsIn(line, "events").stream().map(e -> (Long) e.get("eventId")).toList())
+          .as("sample of window %d", window.getKey())
+          .hasSize(Math.min(K, n))
+          .doesNotHaveDuplicates()
+          .allSatisfy(id -> assertThat(windowEventIds).contains(id));
+    }
   }
 
   private static List<Long> datasketchesEventIds(String line) {

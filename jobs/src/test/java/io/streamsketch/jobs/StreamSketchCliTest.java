@@ -109,7 +109,7 @@ class StreamSketchCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"first-exposure", "unique-visitors"})
+  @ValueSource(strings = {"first-exposure", "unique-visitors", "top-pages", "sample"})
   void exactAndVerifyExcludeEachOther(String job) throws Exception {
     assertThat(run(job, "--exact", "--verify")).isEqualTo(2);
     assertThat(stderr()).contains("--exact and --verify exclude each other");

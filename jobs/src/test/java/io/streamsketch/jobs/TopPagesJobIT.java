@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs {@code top-pages} at parallelism 2 on the generator with a coarse sketch (ε = 0.01, δ = 0.05) so that errors
  * show, and checks each window's final record against the exact view counts: never under, within ε·N for at least a
  * fraction 1 − δ, every heavy hitter listed, and every estimate equal to a single-pass sketch's. It runs with {@code
- * --verify}, so those checks also show that the verify branch leaves the sketch's results as they are.
+ * --verify}, so those checks also show that the verify branch leaves the sketch's results as they are. A second
+ * run with {@code --exact} must list each window's true top pages with their exact views.
  */
 class TopPagesJobIT {
   @RegisterExtension
@@ -127,6 +128,36 @@ class TopPagesJobIT {
       }
     }
     assertThat(entries).isPositive();
+  }
+
+  @Test
+  void exactListsEachWindowsTrueTopPagesWithTheirExactViews(@TempDir Path exactOutput) throws Exception {
+    int top = 20;
+    GeneratedRuns.run(TopPagesJob.NAME, CONFIG, exactOutput, "--top", Integer.toString(top), "--exact");
+    Map<Long, List<ClickEvent>> exactRunViews =
+        GeneratedRuns.acceptedByWindow(CONFIG, exactOutput.resolve(TopPagesJob.LATE_EVENTS), e -> e.kind == EventKind.VIEW);
+    Map<String, String> exactRecords =
+        GeneratedRuns.highestFirings(exactOutput.resolve(TopPagesJob.TOP_PAGES), r -> r.get("windowStart").toString());
+    assertThat(exactRecords.keySet())
+        .isEqualTo(exactRunViews.keySet().stream().map(Object::toString).collect(Collectors.toSet()));
+    for (Map.Entry<Long, List<ClickEvent>> window : exactRunViews.entrySet()) {
+      String line = exactRecords.get(window.getKey().toString());
+      Map<String, Object> record = OutputFiles.fields(line);
+      assertThat(record.get("totalViews")).isEqualTo((long) window.getValue().size());
+      assertThat(record.get("errorBound")).isEqualTo(0.0);
+      assertThat(record.get("confidence")).isEqualTo(1.0);
+      // Ties are ranked by page id, so the true top-k list is unique.
+      List<Map.Entry<String, Long>> trueTop =
+          exactViews(window.getValue()).entrySet().stream()
+              .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+              .limit(top)
+              .toList();
+      List<Map.Entry<String, Long>> listed =
+          OutputFiles.objectsIn(line, "entries").stream()
+              .map(entry -> Map.entry((String) entry.get("pageId"), (Long) entry.get("estimate")))
+              .toList();
+      assertThat(listed).as("window %s", window.getKey()).isEqualTo(trueTop);
+    }
   }
 
   private static Map<String, Long> exactViews(List<ClickEvent> views) {
