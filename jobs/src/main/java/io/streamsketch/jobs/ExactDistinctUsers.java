@@ -54,11 +54,12 @@ final class ExactDistinctUsers extends KeyedProcessFunction<String, ClickEvent, 
       return;
     }
     users.put(event.userId, Boolean.TRUE);
+    // The cleanup timer on every event: a window whose first event is already late must still be cleared.
+    context.timerService().registerEventTimeTimer(maxTimestamp + allowedLatenessMillis);
     if (maxTimestamp <= watermark) {
       emit(context.getCurrentKey(), out);
     } else {
       context.timerService().registerEventTimeTimer(maxTimestamp);
-      context.timerService().registerEventTimeTimer(maxTimestamp + allowedLatenessMillis);
     }
   }
 
