@@ -1,6 +1,5 @@
 package io.streamsketch.jobs;
 
-import io.streamsketch.flink.io.ClickEventWatermarks;
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.flink.join.AdCtrWindows;
 import io.streamsketch.flink.join.AdEventRouter;
@@ -49,11 +48,7 @@ public final class CtrJob implements JobCommand {
   /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     SingleOutputStreamOperator<ClickEvent> impressions =
-        events
-            .assignTimestampsAndWatermarks(
-                ClickEventWatermarks.boundedOutOfOrderness(settings.outOfOrderness(), settings.idleness()))
-            .uid("ctr/watermarks")
-            .name("watermarks")
+        EventTime.withWatermarks(events, NAME, settings.outOfOrderness(), settings.idleness())
             .process(new AdEventRouter(), TypeInformation.of(ClickEvent.class))
             .uid("ctr/route-ad-events")
             .name("route-ad-events");

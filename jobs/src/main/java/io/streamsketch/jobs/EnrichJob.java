@@ -1,6 +1,5 @@
 package io.streamsketch.jobs;
 
-import io.streamsketch.flink.io.ClickEventWatermarks;
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.flink.join.JoinMode;
 import io.streamsketch.flink.join.JoinOutputs;
@@ -120,11 +119,7 @@ public final class EnrichJob implements JobCommand {
    */
   public static Results joinLarge(DataStream<ClickEvent> events, DataStream<String> pageLines, Settings settings) {
     DataStream<ClickEvent> facts =
-        events
-            .assignTimestampsAndWatermarks(
-                ClickEventWatermarks.boundedOutOfOrderness(settings.outOfOrderness(), settings.idleness()))
-            .uid("enrich/watermarks")
-            .name("watermarks");
+        EventTime.withWatermarks(events, NAME, settings.outOfOrderness(), settings.idleness());
     SingleOutputStreamOperator<Page> rows =
         pageLines
             .process(new ParsePageRows(), TypeInformation.of(Page.class))

@@ -4,7 +4,6 @@ import io.streamsketch.flink.aggregate.LocalGlobalAggregation;
 import io.streamsketch.flink.aggregate.NumberedFiringWindowFunction;
 import io.streamsketch.flink.aggregate.ReservoirAggregate;
 import io.streamsketch.flink.aggregate.WindowPartial;
-import io.streamsketch.flink.io.ClickEventWatermarks;
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
@@ -73,11 +72,7 @@ public final class SampleJob implements JobCommand {
   /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     DataStream<ClickEvent> timed =
-        events
-            .assignTimestampsAndWatermarks(
-                ClickEventWatermarks.boundedOutOfOrderness(settings.outOfOrderness(), settings.idleness()))
-            .uid(NAME + "/watermarks")
-            .name("watermarks");
+        EventTime.withWatermarks(events, NAME, settings.outOfOrderness(), settings.idleness());
     return settings.exact() ? buildExact(timed, settings) : buildReservoirs(timed, settings);
   }
 

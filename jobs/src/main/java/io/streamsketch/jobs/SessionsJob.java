@@ -1,6 +1,5 @@
 package io.streamsketch.jobs;
 
-import io.streamsketch.flink.io.ClickEventWatermarks;
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.flink.sessions.SessionAccumulator;
 import io.streamsketch.flink.sessions.SessionAggregate;
@@ -71,11 +70,7 @@ public final class SessionsJob implements JobCommand {
   /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     KeyedStream<ClickEvent, String> byUser =
-        events
-            .assignTimestampsAndWatermarks(
-                ClickEventWatermarks.boundedOutOfOrderness(settings.outOfOrderness(), settings.idleness()))
-            .uid("sessions/watermarks")
-            .name("watermarks")
+        EventTime.withWatermarks(events, NAME, settings.outOfOrderness(), settings.idleness())
             .keyBy(event -> event.userId, TypeInformation.of(String.class));
     TypeInformation<SessionSummary> summaryType = TypeInformation.of(SessionSummary.class);
     SingleOutputStreamOperator<SessionSummary> sessions =

@@ -4,7 +4,6 @@ import io.streamsketch.flink.aggregate.HeavyHittersAggregate;
 import io.streamsketch.flink.aggregate.LocalGlobalAggregation;
 import io.streamsketch.flink.aggregate.NumberedFiringWindowFunction;
 import io.streamsketch.flink.aggregate.WindowPartial;
-import io.streamsketch.flink.io.ClickEventWatermarks;
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.flink.window.CountAggregate;
 import io.streamsketch.flink.window.PageViewsWindowFunction;
@@ -14,7 +13,6 @@ import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.verify.PageViewsCheck;
 import io.streamsketch.jobs.verify.TopPagesVerifier;
 import io.streamsketch.model.ClickEvent;
-import io.streamsketch.model.EventKind;
 import io.streamsketch.model.PageWindowCount;
 import io.streamsketch.model.TopPages;
 import io.streamsketch.sketch.cms.CountMinSketch;
@@ -94,14 +92,7 @@ public final class TopPagesJob implements JobCommand {
   /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     DataStream<ClickEvent> views =
-        events
-            .assignTimestampsAndWatermarks(
-                ClickEventWatermarks.boundedOutOfOrderness(settings.outOfOrderness(), settings.idleness()))
-            .uid(NAME + "/watermarks")
-            .name("watermarks")
-            .filter(event -> event.kind == EventKind.VIEW)
-            .uid(NAME + "/views")
-            .name("views");
+        EventTime.views(events, NAME, settings.outOfOrderness(), settings.idleness());
     return settings.exact() ? buildExact(views, settings) : buildSketches(views, settings);
   }
 

@@ -4,14 +4,12 @@ import io.streamsketch.flink.aggregate.HyperLogLogAggregate;
 import io.streamsketch.flink.aggregate.LocalGlobalAggregation;
 import io.streamsketch.flink.aggregate.NumberedFiringWindowFunction;
 import io.streamsketch.flink.aggregate.WindowPartial;
-import io.streamsketch.flink.io.ClickEventWatermarks;
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.verify.UniqueVisitorsVerifier;
 import io.streamsketch.model.ClickEvent;
-import io.streamsketch.model.EventKind;
 import io.streamsketch.model.UniqueVisitors;
 import io.streamsketch.sketch.hll.HyperLogLog;
 import java.io.PrintStream;
@@ -82,14 +80,7 @@ public final class UniqueVisitorsJob implements JobCommand {
   /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     DataStream<ClickEvent> views =
-        events
-            .assignTimestampsAndWatermarks(
-                ClickEventWatermarks.boundedOutOfOrderness(settings.outOfOrderness(), settings.idleness()))
-            .uid(NAME + "/watermarks")
-            .name("watermarks")
-            .filter(event -> event.kind == EventKind.VIEW)
-            .uid(NAME + "/views")
-            .name("views");
+        EventTime.views(events, NAME, settings.outOfOrderness(), settings.idleness());
     return settings.exact() ? buildExact(views, settings) : buildSketches(views, settings);
   }
 

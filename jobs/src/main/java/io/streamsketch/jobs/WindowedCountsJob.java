@@ -1,6 +1,5 @@
 package io.streamsketch.jobs;
 
-import io.streamsketch.flink.io.ClickEventWatermarks;
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.flink.window.CountAggregate;
 import io.streamsketch.flink.window.PageViewsWindowFunction;
@@ -8,7 +7,6 @@ import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.model.ClickEvent;
-import io.streamsketch.model.EventKind;
 import io.streamsketch.model.PageWindowCount;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -74,14 +72,7 @@ public final class WindowedCountsJob implements JobCommand {
   /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     KeyedStream<ClickEvent, String> viewsByPage =
-        events
-            .assignTimestampsAndWatermarks(
-                ClickEventWatermarks.boundedOutOfOrderness(settings.outOfOrderness(), settings.idleness()))
-            .uid("windowed-counts/watermarks")
-            .name("watermarks")
-            .filter(event -> event.kind == EventKind.VIEW)
-            .uid("windowed-counts/views")
-            .name("views")
+        EventTime.views(events, NAME, settings.outOfOrderness(), settings.idleness())
             .keyBy(event -> event.pageId, TypeInformation.of(String.class));
 
     SingleOutputStreamOperator<PageWindowCount> tumbling =
