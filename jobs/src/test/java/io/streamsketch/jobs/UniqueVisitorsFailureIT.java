@@ -46,8 +46,12 @@ class UniqueVisitorsFailureIT {
       new MiniClusterExtension(
           new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
+  /**
+   * No late events: with two source subtasks the watermark is the slower one's, so whether an injected late event is
+   * behind it depends on timing, which would make the two runs differ for a reason other than the failure.
+   */
   private static final GeneratorConfig CONFIG =
-      GeneratorConfig.defaults().withEvents(40_000).withSeed(11).withUsersAndPages(3_000, 50).withDisorder(5_000, 0.002, 0);
+      GeneratorConfig.defaults().withEvents(40_000).withSeed(11).withUsersAndPages(3_000, 50).withDisorder(5_000, 0, 0);
   /** Slow enough (about 2.5 s per run) that several checkpoints complete before the input ends. */
   private static final double EVENTS_PER_SECOND = 16_000;
 
