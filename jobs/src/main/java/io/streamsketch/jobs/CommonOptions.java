@@ -29,14 +29,6 @@ final class CommonOptions {
           Option.value("rate", "events/s", "0", "generator source rate over all subtasks; 0 is unlimited"));
 
   /** The windows of the sketch jobs and their local pre-aggregation. */
-  static final List<Option> SKETCH_WINDOWS =
-      List.of(
-          Option.value("window", "duration", "1m", "tumbling window size"),
-          Option.value("allowed-lateness", "duration", "1m", "late events within this update their window"),
-          Option.value("out-of-orderness", "duration", "2s", "how far the watermark trails the largest event time"),
-          Option.value("idleness", "duration", "30s", "a source split silent this long stops holding the watermark"),
-          Option.value("max-partials", "n", "10000", "partial sketches held per subtask before an early flush"));
-
   static final List<Option> RUNTIME =
       List.of(
           Option.value("output", "dir", null, "write JSON-lines results under this folder"),

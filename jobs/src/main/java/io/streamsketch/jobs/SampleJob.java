@@ -13,7 +13,6 @@ import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.WindowSample;
 import io.streamsketch.sketch.sampling.SkipReservoir;
 import java.io.PrintStream;
-import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -39,11 +38,7 @@ public final class SampleJob implements JobCommand {
 
   /** The job's parameters. */
   public record Settings(
-      Duration window,
-      Duration allowedLateness,
-      Duration outOfOrderness,
-      Duration idleness,
-      int maxPartials,
+      SketchWindows windows,
       int k,
       long seed,
       boolean exact,
@@ -56,10 +51,9 @@ public final class SampleJob implements JobCommand {
       }
     }
 
-    /** 1 min windows, 1 min lateness, 2 s out-of-orderness, 30 s idleness; k = 10; seed 1; reservoirs, unverified. */
+    /** The default windows; k = 10; seed 1; reservoirs, unverified. */
     public static Settings defaults() {
-      return new Settings(
-          Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000, 10, 1, false, false);
+      return new Settings(SketchWindows.defaults(), 10, 1, false, false);
     }
   }
 
@@ -72,7 +66,7 @@ public final class SampleJob implements JobCommand {
   /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     DataStream<ClickEvent> timed =
-        EventTime.withWatermarks(events, NAME, settings.outOfOrderness(), settings.idleness());
+        EventTime.withWatermarks(events, NAME, settings.windows().outOfOrderness(), settings.windows().idleness());
     return settings.exact() ? buildExact(timed, settings) : buildReservoirs(timed, settings);
   }
 
@@ -85,18 +79,18 @@ public final class SampleJob implements JobCommand {
             timed,
             NAME + "/local-reservoirs",
             event -> ALL_EVENTS,
-            TumblingEventTimeWindows.of(settings.window()),
-            settings.allowedLateness(),
+            TumblingEventTimeWindows.of(settings.windows().window()),
+            settings.windows().allowedLateness(),
             reservoirs,
             reservoirType,
-            settings.maxPartials(),
+            settings.windows().maxPartials(),
             SideOutputs.LATE_EVENTS);
     SingleOutputStreamOperator<WindowSample> samples =
         LocalGlobalAggregation.mergePartials(
             partials,
             NAME + "/window",
             partial -> ALL_EVENTS,
-            settings.allowedLateness(),
+            settings.windows().allowedLateness(),
             reservoirs,
             reservoirType,
             new ToWindowSample(),
@@ -105,7 +99,7 @@ public final class SampleJob implements JobCommand {
     if (settings.verify()) {
       results =
           SampleVerifier.verify(
-              NAME, timed, samples, settings.window(), settings.allowedLateness(), settings.k(), settings.maxPartials());
+              NAME, timed, samples, settings.windows().window(), settings.windows().allowedLateness(), settings.k(), settings.windows().maxPartials());
     }
     return new Results(
         results,
@@ -114,12 +108,12 @@ public final class SampleJob implements JobCommand {
   }
 
   private static Results buildExact(DataStream<ClickEvent> timed, Settings settings) {
-    long window = settings.window().toMillis();
+    long window = settings.windows().window().toMillis();
     SingleOutputStreamOperator<WindowSample> samples =
         timed
             .keyBy(event -> ExactWindowSample.windowStart(event, window), Types.LONG)
             .process(
-                new ExactWindowSample(window, settings.allowedLateness().toMillis(), settings.k(), settings.seed()),
+                new ExactWindowSample(window, settings.windows().allowedLateness().toMillis(), settings.k(), settings.seed()),
                 TypeInformation.of(WindowSample.class))
             .uid(NAME + "/exact-samples")
             .name("exact-samples");
@@ -157,7 +151,7 @@ public final class SampleJob implements JobCommand {
     return new OptionSet()
         .addAll(CommonOptions.INPUT)
         .addAll(CommonOptions.GENERATOR)
-        .addAll(CommonOptions.SKETCH_WINDOWS)
+        .addAll(SketchWindows.OPTIONS)
         .add(Option.value("k", "n", "10", "events sampled per window"))
         .add(Option.value("sample-seed", "n", "1", "seed of the reservoirs' random draws"))
         .add(Option.flag("exact", "keep every event of the window and draw k at firing time instead, for comparison"))
@@ -172,11 +166,7 @@ public final class SampleJob implements JobCommand {
             NAME,
             () ->
                 new Settings(
-                    args.duration("window"),
-                    args.nonNegativeDuration("allowed-lateness"),
-                    args.nonNegativeDuration("out-of-orderness"),
-                    args.duration("idleness"),
-                    args.intValue("max-partials", 1, Integer.MAX_VALUE),
+                    SketchWindows.from(args),
                     args.intValue("k", 1, 1_000_000),
                     args.longValue("sample-seed", Long.MIN_VALUE),
                     args.flag("exact"),

@@ -18,7 +18,6 @@ import io.streamsketch.model.TopPages;
 import io.streamsketch.sketch.cms.CountMinSketch;
 import io.streamsketch.sketch.cms.HeavyHitters;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -45,11 +44,7 @@ public final class TopPagesJob implements JobCommand {
 
   /** The job's parameters. */
   public record Settings(
-      Duration window,
-      Duration allowedLateness,
-      Duration outOfOrderness,
-      Duration idleness,
-      int maxPartials,
+      SketchWindows windows,
       int top,
       double epsilon,
       double delta,
@@ -75,11 +70,9 @@ public final class TopPagesJob implements JobCommand {
       }
     }
 
-    /** 1 min windows, 1 min lateness, 2 s out-of-orderness, 30 s idleness; top 20; ε 0.001, δ 0.01; φ 0.1; sketch, unverified. */
+    /** The default windows; top 20; ε 0.001, δ 0.01; φ 0.1; sketch, unverified. */
     public static Settings defaults() {
-      return new Settings(
-          Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000, 20, 0.001,
-          0.01, 0.1, false, false);
+      return new Settings(SketchWindows.defaults(), 20, 0.001, 0.01, 0.1, false, false);
     }
   }
 
@@ -92,7 +85,7 @@ public final class TopPagesJob implements JobCommand {
   /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     DataStream<ClickEvent> views =
-        EventTime.views(events, NAME, settings.outOfOrderness(), settings.idleness());
+        EventTime.views(events, NAME, settings.windows().outOfOrderness(), settings.windows().idleness());
     return settings.exact() ? buildExact(views, settings) : buildSketches(views, settings);
   }
 
@@ -105,18 +98,18 @@ public final class TopPagesJob implements JobCommand {
             views,
             NAME + "/local-sketches",
             event -> ALL_PAGES,
-            TumblingEventTimeWindows.of(settings.window()),
-            settings.allowedLateness(),
+            TumblingEventTimeWindows.of(settings.windows().window()),
+            settings.windows().allowedLateness(),
             pages,
             trackerType,
-            settings.maxPartials(),
+            settings.windows().maxPartials(),
             SideOutputs.LATE_EVENTS);
     SingleOutputStreamOperator<TopPages> top =
         LocalGlobalAggregation.mergePartials(
             partials,
             NAME + "/window",
             partial -> ALL_PAGES,
-            settings.allowedLateness(),
+            settings.windows().allowedLateness(),
             pages,
             trackerType,
             new ToTopPages(settings.heavyFraction()),
@@ -131,10 +124,10 @@ public final class TopPagesJob implements JobCommand {
               NAME,
               views,
               top,
-              settings.window(),
-              settings.allowedLateness(),
+              settings.windows().window(),
+              settings.windows().allowedLateness(),
               PageViewsCheck.mapSizeFor(counters),
-              settings.maxPartials());
+              settings.windows().maxPartials());
     }
     return new Results(
         results,
@@ -152,8 +145,8 @@ public final class TopPagesJob implements JobCommand {
     SingleOutputStreamOperator<PageWindowCount> pageViews =
         views
             .keyBy(event -> event.pageId, Types.STRING)
-            .window(TumblingEventTimeWindows.of(settings.window()))
-            .allowedLateness(settings.allowedLateness())
+            .window(TumblingEventTimeWindows.of(settings.windows().window()))
+            .allowedLateness(settings.windows().allowedLateness())
             .sideOutputLateData(SideOutputs.LATE_EVENTS)
             .aggregate(
                 new CountAggregate<>(),
@@ -168,7 +161,7 @@ public final class TopPagesJob implements JobCommand {
             .keyBy(count -> count.windowStart, Types.LONG)
             .process(
                 new ExactTopPages(
-                    settings.window().toMillis(), settings.allowedLateness().toMillis(), settings.top(),
+                    settings.windows().window().toMillis(), settings.windows().allowedLateness().toMillis(), settings.top(),
                     settings.heavyFraction()),
                 TypeInformation.of(TopPages.class))
             .uid(NAME + "/exact-top-pages")
@@ -223,7 +216,7 @@ public final class TopPagesJob implements JobCommand {
     return new OptionSet()
         .addAll(CommonOptions.INPUT)
         .addAll(CommonOptions.GENERATOR)
-        .addAll(CommonOptions.SKETCH_WINDOWS)
+        .addAll(SketchWindows.OPTIONS)
         .add(Option.value("top", "k", "20", "pages listed per window (the heavy-hitter candidates)"))
         .add(Option.value("epsilon", "ε", "0.001", "Count-Min error: estimates exceed true views by at most ε·N"))
         .add(Option.value("delta", "δ", "0.01", "Count-Min failure probability per estimate"))
@@ -240,11 +233,7 @@ public final class TopPagesJob implements JobCommand {
             NAME,
             () ->
                 new Settings(
-                    args.duration("window"),
-                    args.nonNegativeDuration("allowed-lateness"),
-                    args.nonNegativeDuration("out-of-orderness"),
-                    args.duration("idleness"),
-                    args.intValue("max-partials", 1, Integer.MAX_VALUE),
+                    SketchWindows.from(args),
                     args.intValue("top", 1, HeavyHitters.MAX_CAPACITY),
                     args.fraction("epsilon", 0, 1),
                     args.fraction("delta", 0, 1),

@@ -13,7 +13,6 @@ import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.UniqueVisitors;
 import io.streamsketch.sketch.hll.HyperLogLog;
 import java.io.PrintStream;
-import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -41,12 +40,8 @@ public final class UniqueVisitorsJob implements JobCommand {
 
   /** The job's parameters. */
   public record Settings(
-      Duration window,
-      Duration allowedLateness,
-      Duration outOfOrderness,
-      Duration idleness,
+      SketchWindows windows,
       int precision,
-      int maxPartials,
       boolean exact,
       boolean verify) {
 
@@ -55,18 +50,14 @@ public final class UniqueVisitorsJob implements JobCommand {
         throw new IllegalArgumentException(
             "the precision must be in [" + HyperLogLog.MIN_PRECISION + ", " + HyperLogLog.MAX_PRECISION + "]: " + precision);
       }
-      if (maxPartials < 1) {
-        throw new IllegalArgumentException("--max-partials must be at least 1: " + maxPartials);
-      }
       if (exact && verify) {
         throw new IllegalArgumentException("--exact and --verify exclude each other: --exact is already exact");
       }
     }
 
-    /** 1 min windows; 1 min allowed lateness; 2 s out-of-orderness; 30 s idleness; p = 12; 10,000 partials; sketches, unverified. */
+    /** The default windows; p = 12; sketches, unverified. */
     public static Settings defaults() {
-      return new Settings(
-          Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 12, 10_000, false, false);
+      return new Settings(SketchWindows.defaults(), 12, false, false);
     }
   }
 
@@ -80,7 +71,7 @@ public final class UniqueVisitorsJob implements JobCommand {
   /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     DataStream<ClickEvent> views =
-        EventTime.views(events, NAME, settings.outOfOrderness(), settings.idleness());
+        EventTime.views(events, NAME, settings.windows().outOfOrderness(), settings.windows().idleness());
     return settings.exact() ? buildExact(views, settings) : buildSketches(views, settings);
   }
 
@@ -92,18 +83,18 @@ public final class UniqueVisitorsJob implements JobCommand {
             views,
             NAME + "/local-sketches",
             event -> event.pageId,
-            TumblingEventTimeWindows.of(settings.window()),
-            settings.allowedLateness(),
+            TumblingEventTimeWindows.of(settings.windows().window()),
+            settings.windows().allowedLateness(),
             users,
             sketchType,
-            settings.maxPartials(),
+            settings.windows().maxPartials(),
             SideOutputs.LATE_EVENTS);
     SingleOutputStreamOperator<UniqueVisitors> perPage =
         LocalGlobalAggregation.mergePartials(
             partials,
             NAME + "/per-page-window",
             partial -> partial.key,
-            settings.allowedLateness(),
+            settings.windows().allowedLateness(),
             users,
             sketchType,
             new ToUniqueVisitors(),
@@ -113,7 +104,7 @@ public final class UniqueVisitorsJob implements JobCommand {
             partials,
             NAME + "/global-window",
             partial -> UniqueVisitors.ALL_PAGES,
-            settings.allowedLateness(),
+            settings.windows().allowedLateness(),
             users,
             sketchType,
             new ToUniqueVisitors(),
@@ -127,10 +118,10 @@ public final class UniqueVisitorsJob implements JobCommand {
               views,
               perPage,
               global,
-              settings.window(),
-              settings.allowedLateness(),
+              settings.windows().window(),
+              settings.windows().allowedLateness(),
               settings.precision(),
-              settings.maxPartials());
+              settings.windows().maxPartials());
       perPageResults = verified.perPage();
       globalResults = verified.global();
     }
@@ -144,8 +135,8 @@ public final class UniqueVisitorsJob implements JobCommand {
   }
 
   private static Results buildExact(DataStream<ClickEvent> views, Settings settings) {
-    long window = settings.window().toMillis();
-    long lateness = settings.allowedLateness().toMillis();
+    long window = settings.windows().window().toMillis();
+    long lateness = settings.windows().allowedLateness().toMillis();
     SingleOutputStreamOperator<ClickEvent> onTime =
         views
             .process(new TumblingLateEvents(window, lateness), TypeInformation.of(ClickEvent.class))
@@ -204,7 +195,7 @@ public final class UniqueVisitorsJob implements JobCommand {
     return new OptionSet()
         .addAll(CommonOptions.INPUT)
         .addAll(CommonOptions.GENERATOR)
-        .addAll(CommonOptions.SKETCH_WINDOWS)
+        .addAll(SketchWindows.OPTIONS)
         .add(Option.value("precision", "p", "12", "HyperLogLog precision: 2^p registers, error about 1.04/sqrt(2^p)"))
         .add(Option.flag("exact", "count exactly (a MapState of users per page and window) instead, for comparison"))
         .add(Option.flag("verify", "add the exact count and a DataSketches HLL estimate to each result"))
@@ -218,12 +209,8 @@ public final class UniqueVisitorsJob implements JobCommand {
             NAME,
             () ->
                 new Settings(
-                    args.duration("window"),
-                    args.nonNegativeDuration("allowed-lateness"),
-                    args.nonNegativeDuration("out-of-orderness"),
-                    args.duration("idleness"),
+                    SketchWindows.from(args),
                     args.intValue("precision", HyperLogLog.MIN_PRECISION, HyperLogLog.MAX_PRECISION),
-                    args.intValue("max-partials", 1, Integer.MAX_VALUE),
                     args.flag("exact"),
                     args.flag("verify")));
     JobRun job = JobRun.start(NAME, args);
