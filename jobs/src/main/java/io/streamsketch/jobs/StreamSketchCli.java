@@ -2,6 +2,16 @@ package io.streamsketch.jobs;
 
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
+import io.streamsketch.jobs.ctr.CtrJob;
+import io.streamsketch.jobs.enrich.EnrichJob;
+import io.streamsketch.jobs.firstexposure.FirstExposureJob;
+import io.streamsketch.jobs.generate.GenerateCommand;
+import io.streamsketch.jobs.runtime.JobCommand;
+import io.streamsketch.jobs.sample.SampleJob;
+import io.streamsketch.jobs.sessions.SessionsJob;
+import io.streamsketch.jobs.toppages.TopPagesJob;
+import io.streamsketch.jobs.uniquevisitors.UniqueVisitorsJob;
+import io.streamsketch.jobs.windowedcounts.WindowedCountsJob;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +52,7 @@ public final class StreamSketchCli {
   }
 
   /** Runs a command line; returns the exit status. Separate from {@link #main} so tests can call it. */
-  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+  public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       out.print(usage());
       return args.length == 0 ? 2 : 0;

@@ -2,6 +2,7 @@ package io.streamsketch.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsketch.jobs.generate.GenerateCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,57 @@
+package io.streamsketch.jobs.runtime;
+
+import io.streamsketch.generator.GeneratorConfig;
+import io.streamsketch.jobs.cli.Option;
+import io.streamsketch.jobs.cli.ParsedArgs;
+import io.streamsketch.jobs.cli.UsageException;
+import java.util.List;
+
+/** Options shared by the commands: the generator's, the input's, and the runtime's. */
+public final class CommonOptions {
+  private static final GeneratorConfig DEFAULTS = GeneratorConfig.defaults();
+
+  public static final List<Option> GENERATOR =
+      List.of(
+          Option.value("events", "n", Long.toString(DEFAULTS.events()), "number of generated events"),
+          Option.value("seed", "n", Long.toString(DEFAULTS.seed()), "random seed; the same seed gives the same events"),
+          Option.value("users", "n", Integer.toString(DEFAULTS.users()), "distinct users (Zipf-skewed)"),
+          Option.value("pages", "n", Integer.toString(DEFAULTS.pages()), "distinct pages (Zipf-skewed)"),
+          Option.value("max-delay", "duration", "5s", "bound on out-of-order arrival of generated events"),
+          Option.value(
+              "late-fraction",
+              "f",
+              Double.toString(DEFAULTS.lateFraction()),
+              "fraction of generated events that arrive 1-2 h late, beyond any allowed lateness"));
+
+  public static final List<Option> INPUT =
+      List.of(
+          Option.value("input", "path", null, "read JSON-lines events from this file or folder instead of the generator"),
+          Option.value("rate", "events/s", "0", "generator source rate over all subtasks; 0 is unlimited"));
+
+  /** The windows of the sketch jobs and their local pre-aggregation. */
+  public static final List<Option> RUNTIME =
+      List.of(
+          Option.value("output", "dir", null, "write JSON-lines results under this folder"),
+          Option.value("parallelism", "n", null, "job parallelism (default: parallelism.default of the configuration)"),
+          Option.value("state-backend", "hashmap|rocksdb", null, "state backend (default: from config.yaml)"),
+          Option.value("checkpoint-dir", "path", null, "checkpoint folder (default: from config.yaml)"),
+          Option.value("conf-dir", "dir", "flink-conf", "folder with config.yaml, for runs with java -jar"),
+          Option.flag("web-ui", "serve Flink's web UI on localhost while a java -jar run lasts"));
+
+  private CommonOptions() {}
+
+  public static GeneratorConfig generatorConfig(ParsedArgs args, double malformedFraction) {
+    try {
+      return GeneratorConfig.defaults()
+          .withEvents(args.longValue("events", 0))
+          .withSeed(args.longValue("seed", Long.MIN_VALUE))
+          .withUsersAndPages(
+              args.intValue("users", 1, GeneratorConfig.MAX_DISTINCT),
+              args.intValue("pages", 1, GeneratorConfig.MAX_DISTINCT))
+          .withDisorder(
+              args.nonNegativeDuration("max-delay").toMillis(), args.fraction("late-fraction", 0, 1), malformedFraction);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+}

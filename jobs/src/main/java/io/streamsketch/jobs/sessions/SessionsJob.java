@@ -1,0 +1,156 @@
+package io.streamsketch.jobs.sessions;
+
+import io.streamsketch.flink.io.SideOutputs;
+import io.streamsketch.flink.sessions.SessionAccumulator;
+import io.streamsketch.flink.sessions.SessionAggregate;
+import io.streamsketch.flink.sessions.SessionWindowSummaries;
+import io.streamsketch.flink.sessions.Sessionizer;
+import io.streamsketch.jobs.cli.Option;
+import io.streamsketch.jobs.cli.OptionSet;
+import io.streamsketch.jobs.cli.ParsedArgs;
+import io.streamsketch.jobs.runtime.CommonOptions;
+import io.streamsketch.jobs.runtime.EventTime;
+import io.streamsketch.jobs.runtime.JobCommand;
+import io.streamsketch.jobs.runtime.JobRun;
+import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.SessionSummary;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
+
+/**
+ * {@code sessions}: each user's browsing sessions in event time, built by the {@link Sessionizer} (see there for
+ * the exact rules), with late corrections as revisions and retractions, and a late output.
+ *
+ * <p>{@code --implementation windows} runs Flink's built-in {@link EventTimeSessionWindows} with the same aggregate
+ * instead, for the peer test and the benchmark; it has no maximum length, no revisions and no retractions.
+ */
+public final class SessionsJob implements JobCommand {
+  public static final String NAME = "sessions";
+
+  static final String SESSIONS = "sessions";
+  static final String LATE = "late-sessions";
+
+  /** Which operator builds the sessions. */
+  public enum Implementation {
+    SESSIONIZER,
+    WINDOWS
+  }
+
+  /** The job's parameters. */
+  public record Settings(
+      Duration gap,
+      Duration maxLength,
+      Duration allowedLateness,
+      Duration outOfOrderness,
+      Duration idleness,
+      Duration stateTtl,
+      Implementation implementation) {
+
+    /**
+     * 30 min gap; 4 h maximum length; 1 min allowed lateness; 2 s out-of-orderness; 30 s idleness; 1 day state TTL
+     * (a processing-time safety net only); the sessionizer.
+     */
+    public static Settings defaults() {
+      return new Settings(
+          Duration.ofMinutes(30),
+          Duration.ofHours(4),
+          Duration.ofMinutes(1),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(30),
+          Duration.ofDays(1),
+          Implementation.SESSIONIZER);
+    }
+  }
+
+  /** The job's output streams. */
+  public record Results(DataStream<SessionSummary> sessions, DataStream<ClickEvent> late) {}
+
+  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  public static Results build(DataStream<ClickEvent> events, Settings settings) {
+    KeyedStream<ClickEvent, String> byUser =
+        EventTime.withWatermarks(events, NAME, settings.outOfOrderness(), settings.idleness())
+            .keyBy(event -> event.userId, TypeInformation.of(String.class));
+    TypeInformation<SessionSummary> summaryType = TypeInformation.of(SessionSummary.class);
+    SingleOutputStreamOperator<SessionSummary> sessions =
+        switch (settings.implementation()) {
+          case SESSIONIZER -> byUser
+              .process(
+                  new Sessionizer(
+                      settings.gap(), settings.maxLength(), settings.allowedLateness(), settings.stateTtl()),
+                  summaryType)
+              .uid("sessions/sessionizer")
+              .name("sessionizer");
+          case WINDOWS -> byUser
+              .window(EventTimeSessionWindows.withGap(settings.gap()))
+              .allowedLateness(settings.allowedLateness())
+              .sideOutputLateData(SideOutputs.LATE_EVENTS)
+              .aggregate(
+                  new SessionAggregate(),
+                  new SessionWindowSummaries(),
+                  TypeInformation.of(SessionAccumulator.class),
+                  TypeInformation.of(SessionAccumulator.class),
+                  summaryType)
+              .uid("sessions/session-windows")
+              .name("session-windows");
+        };
+    return new Results(sessions, sessions.getSideOutput(SideOutputs.LATE_EVENTS));
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "per-user event-time sessions with late revisions, retractions of merged sessions and a late output";
+  }
+
+  @Override
+  public OptionSet options() {
+    return new OptionSet()
+        .addAll(CommonOptions.INPUT)
+        .addAll(CommonOptions.GENERATOR)
+        .add(Option.value("gap", "duration", "30m", "inactivity that closes a session"))
+        .add(Option.value("max-length", "duration", "4h", "a session never spans more; not applied by windows"))
+        .add(Option.value("allowed-lateness", "duration", "1m", "a session stays revisable this long after it closes"))
+        .add(Option.value("out-of-orderness", "duration", "2s", "how far the watermark trails the largest event time"))
+        .add(Option.value("idleness", "duration", "30s", "a source split silent this long stops holding the watermark"))
+        .add(Option.value("state-ttl", "duration", "1d", "processing-time TTL of a user's state, a safety net; 0 disables"))
+        .add(
+            Option.value(
+                "implementation",
+                "sessionizer|windows",
+                "sessionizer",
+                "windows runs Flink's EventTimeSessionWindows with the same aggregate, for comparison"))
+        .addAll(CommonOptions.RUNTIME);
+  }
+
+  @Override
+  public int run(ParsedArgs args, PrintStream out) throws Exception {
+    Settings settings =
+        JobRun.settings(
+            NAME,
+            () ->
+                new Settings(
+                    args.duration("gap"),
+                    args.duration("max-length"),
+                    args.nonNegativeDuration("allowed-lateness"),
+                    args.nonNegativeDuration("out-of-orderness"),
+                    args.duration("idleness"),
+                    args.nonNegativeDuration("state-ttl"),
+                    Implementation.valueOf(
+                        args.choice("implementation", "sessionizer", "windows").toUpperCase(Locale.ROOT))));
+    JobRun job = JobRun.start(NAME, args);
+    Results results = build(job.events(), settings);
+    job.write(results.sessions(), SESSIONS, SessionSummary::toJson);
+    job.write(results.late(), LATE, ClickEvent::toJson);
+    return job.execute(out);
+  }
+}

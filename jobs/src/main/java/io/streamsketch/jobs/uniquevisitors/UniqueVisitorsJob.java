@@ -1,0 +1,232 @@
+package io.streamsketch.jobs.uniquevisitors;
+
+import io.streamsketch.flink.aggregate.HyperLogLogAggregate;
+import io.streamsketch.flink.aggregate.LocalGlobalAggregation;
+import io.streamsketch.flink.aggregate.NumberedFiringWindowFunction;
+import io.streamsketch.flink.aggregate.WindowPartial;
+import io.streamsketch.flink.io.SideOutputs;
+import io.streamsketch.jobs.cli.Option;
+import io.streamsketch.jobs.cli.OptionSet;
+import io.streamsketch.jobs.cli.ParsedArgs;
+import io.streamsketch.jobs.runtime.CommonOptions;
+import io.streamsketch.jobs.runtime.EventTime;
+import io.streamsketch.jobs.runtime.JobCommand;
+import io.streamsketch.jobs.runtime.JobRun;
+import io.streamsketch.jobs.runtime.SketchWindows;
+import io.streamsketch.jobs.runtime.TumblingLateEvents;
+import io.streamsketch.jobs.verify.UniqueVisitorsVerifier;
+import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.UniqueVisitors;
+import io.streamsketch.sketch.hll.HyperLogLog;
+import java.io.PrintStream;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+
+/**
+ * {@code unique-visitors}: distinct users (HyperLogLog) of each page, and of all pages, per tumbling event-time window.
+ *
+ * <p>A {@link io.streamsketch.flink.aggregate.LocalWindowAggregator} folds each subtask's views into one sketch per
+ * (page, window) in heap and flushes them at the watermark that fires the window and before each checkpoint; keyed
+ * windows merge the partials per page and, keyed by {@value UniqueVisitors#ALL_PAGES}, into the global sketch (the
+ * union of the pages' sketches is the sketch of all users). {@code --exact} runs the exact equivalent instead, a
+ * {@code MapState} of users per (page, window), for comparison; {@code --verify} adds to each result the exact count
+ * and a DataSketches HLL estimate over the same windows ({@link UniqueVisitorsVerifier}).
+ */
+public final class UniqueVisitorsJob implements JobCommand {
+  public static final String NAME = "unique-visitors";
+
+  static final String PER_PAGE = "unique-visitors";
+  static final String GLOBAL = "unique-visitors-global";
+  static final String LATE_EVENTS = "late-events";
+  static final String LATE_PARTIALS = "late-partials";
+
+  /** The job's parameters. */
+  public record Settings(
+      SketchWindows windows,
+      int precision,
+      boolean exact,
+      boolean verify) {
+
+    public Settings {
+      if (precision < HyperLogLog.MIN_PRECISION || precision > HyperLogLog.MAX_PRECISION) {
+        throw new IllegalArgumentException(
+            "the precision must be in [" + HyperLogLog.MIN_PRECISION + ", " + HyperLogLog.MAX_PRECISION + "]: " + precision);
+      }
+      if (exact && verify) {
+        throw new IllegalArgumentException("--exact and --verify exclude each other: --exact is already exact");
+      }
+    }
+
+    /** The default windows; p = 12; sketches, unverified. */
+    public static Settings defaults() {
+      return new Settings(SketchWindows.defaults(), 12, false, false);
+    }
+  }
+
+  /** The job's output streams; {@code latePartials} is null in exact mode, which has no partials. */
+  public record Results(
+      DataStream<UniqueVisitors> perPage,
+      DataStream<UniqueVisitors> global,
+      DataStream<ClickEvent> lateEvents,
+      DataStream<WindowPartial<HyperLogLog>> latePartials) {}
+
+  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  public static Results build(DataStream<ClickEvent> events, Settings settings) {
+    DataStream<ClickEvent> views =
+        EventTime.views(events, NAME, settings.windows().outOfOrderness(), settings.windows().idleness());
+    return settings.exact() ? buildExact(views, settings) : buildSketches(views, settings);
+  }
+
+  private static Results buildSketches(DataStream<ClickEvent> views, Settings settings) {
+    HyperLogLogAggregate<ClickEvent> users = new HyperLogLogAggregate<>(event -> event.userId, settings.precision());
+    TypeInformation<HyperLogLog> sketchType = HyperLogLogAggregate.ACCUMULATOR_TYPE;
+    SingleOutputStreamOperator<WindowPartial<HyperLogLog>> partials =
+        LocalGlobalAggregation.localPartials(
+            views,
+            NAME + "/local-sketches",
+            event -> event.pageId,
+            TumblingEventTimeWindows.of(settings.windows().window()),
+            settings.windows().allowedLateness(),
+            users,
+            sketchType,
+            settings.windows().maxPartials(),
+            SideOutputs.LATE_EVENTS);
+    SingleOutputStreamOperator<UniqueVisitors> perPage =
+        LocalGlobalAggregation.mergePartials(
+            partials,
+            NAME + "/per-page-window",
+            partial -> partial.key,
+            settings.windows().allowedLateness(),
+            users,
+            sketchType,
+            new ToUniqueVisitors(),
+            TypeInformation.of(UniqueVisitors.class));
+    SingleOutputStreamOperator<UniqueVisitors> global =
+        LocalGlobalAggregation.mergePartials(
+            partials,
+            NAME + "/global-window",
+            partial -> UniqueVisitors.ALL_PAGES,
+            settings.windows().allowedLateness(),
+            users,
+            sketchType,
+            new ToUniqueVisitors(),
+            TypeInformation.of(UniqueVisitors.class));
+    DataStream<UniqueVisitors> perPageResults = perPage;
+    DataStream<UniqueVisitors> globalResults = global;
+    if (settings.verify()) {
+      UniqueVisitorsVerifier.Verified verified =
+          UniqueVisitorsVerifier.verify(
+              NAME,
+              views,
+              perPage,
+              global,
+              settings.windows().window(),
+              settings.windows().allowedLateness(),
+              settings.precision(),
+              settings.windows().maxPartials());
+      perPageResults = verified.perPage();
+      globalResults = verified.global();
+    }
+    return new Results(
+        perPageResults,
+        globalResults,
+        partials.getSideOutput(SideOutputs.LATE_EVENTS),
+        perPage
+            .getSideOutput(LocalGlobalAggregation.latePartials(sketchType))
+            .union(global.getSideOutput(LocalGlobalAggregation.latePartials(sketchType))));
+  }
+
+  private static Results buildExact(DataStream<ClickEvent> views, Settings settings) {
+    long window = settings.windows().window().toMillis();
+    long lateness = settings.windows().allowedLateness().toMillis();
+    SingleOutputStreamOperator<ClickEvent> onTime =
+        views
+            .process(new TumblingLateEvents(window, lateness), TypeInformation.of(ClickEvent.class))
+            .uid(NAME + "/exact-late-events")
+            .name("exact-late-events");
+    SingleOutputStreamOperator<UniqueVisitors> perPage = exactCounts(onTime, window, lateness, false, "exact-per-page");
+    SingleOutputStreamOperator<UniqueVisitors> global = exactCounts(onTime, window, lateness, true, "exact-global");
+    return new Results(
+        perPage,
+        global,
+        onTime
+            .getSideOutput(SideOutputs.LATE_EVENTS)
+            .union(
+                perPage.getSideOutput(SideOutputs.LATE_EVENTS), global.getSideOutput(SideOutputs.LATE_EVENTS)),
+        null);
+  }
+
+  private static SingleOutputStreamOperator<UniqueVisitors> exactCounts(
+      DataStream<ClickEvent> views, long window, long lateness, boolean global, String name) {
+    return views
+        .keyBy(event -> ExactDistinctUsers.key(event, window, global), Types.STRING)
+        .process(new ExactDistinctUsers(window, lateness, global), TypeInformation.of(UniqueVisitors.class))
+        .uid(NAME + "/" + name)
+        .name(name);
+  }
+
+  /** A window's sketch as a record: the estimate and its 3σ bounds. */
+  static final class ToUniqueVisitors extends NumberedFiringWindowFunction<HyperLogLog, UniqueVisitors> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected UniqueVisitors result(String page, TimeWindow window, HyperLogLog sketch, int firing) {
+      return new UniqueVisitors(
+          page,
+          window.getStart(),
+          window.getEnd(),
+          Math.round(sketch.estimate()),
+          (long) Math.floor(sketch.lowerBound(3)),
+          (long) Math.ceil(sketch.upperBound(3)),
+          firing);
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String summary() {
+    return "distinct users (HyperLogLog) per page and over all pages per event-time window";
+  }
+
+  @Override
+  public OptionSet options() {
+    return new OptionSet()
+        .addAll(CommonOptions.INPUT)
+        .addAll(CommonOptions.GENERATOR)
+        .addAll(SketchWindows.OPTIONS)
+        .add(Option.value("precision", "p", "12", "HyperLogLog precision: 2^p registers, error about 1.04/sqrt(2^p)"))
+        .add(Option.flag("exact", "count exactly (a MapState of users per page and window) instead, for comparison"))
+        .add(Option.flag("verify", "add the exact count and a DataSketches HLL estimate to each result"))
+        .addAll(CommonOptions.RUNTIME);
+  }
+
+  @Override
+  public int run(ParsedArgs args, PrintStream out) throws Exception {
+    Settings settings =
+        JobRun.settings(
+            NAME,
+            () ->
+                new Settings(
+                    SketchWindows.from(args),
+                    args.intValue("precision", HyperLogLog.MIN_PRECISION, HyperLogLog.MAX_PRECISION),
+                    args.flag("exact"),
+                    args.flag("verify")));
+    JobRun job = JobRun.start(NAME, args);
+    Results results = build(job.events(), settings);
+    job.write(results.perPage(), PER_PAGE, UniqueVisitors::toJson);
+    job.write(results.global(), GLOBAL, UniqueVisitors::toJson);
+    job.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
+    if (!settings.exact()) {
+      job.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+    }
+    return job.execute(out);
+  }
+}
