@@ -86,6 +86,8 @@ class StreamSketchCliTest {
       delimiter = '|',
       value = {
         "--gap=0s|--gap must be positive",
+        "--gap=9223372036854775807ms|--gap must be at most 3650d",
+        "--max-length=3651d|--max-length must be at most 3650d",
         "--allowed-lateness=-1m|--allowed-lateness must",
         "--implementation=merging|--implementation must be one of sessionizer, windows",
       })
