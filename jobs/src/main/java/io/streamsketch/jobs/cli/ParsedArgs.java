@@ -154,6 +154,11 @@ public final class ParsedArgs {
     }
   }
 
+  /** A usage error for a path option: the command, the option, its value and what is wrong with it. */
+  public UsageException invalidPath(String name, String problem) {
+    return new UsageException(command + ": --" + name + " " + values.get(name) + ": " + problem);
+  }
+
   private UsageException invalid(String name, String rule) {
     return new UsageException(command + ": --" + name + " " + rule + ", not '" + values.get(name) + "'");
   }

@@ -23,6 +23,7 @@ public final class JobRun {
   private JobRun(String job, ParsedArgs args) {
     EventInput input = EventInput.from(args);
     this.job = job;
+    PathChecks.writableFolder(args, "output");
     this.outputFolder = args.string("output");
     this.env = JobEnvironment.create(args);
     this.output = new OutputFolders(outputFolder);
