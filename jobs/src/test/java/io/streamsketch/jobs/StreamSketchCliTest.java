@@ -106,6 +106,7 @@ class StreamSketchCliTest {
         "--fpp=often|--fpp must be a number, not 'often'",
         "--capacity=0|--capacity must be at least 1",
         "--cache-ads=0|--cache-ads must be in [1, ",
+        "--capacity=50000000|first-exposure: the Bloom filters may need ",
       })
   void wrongFirstExposureOptionsFailWithAClearMessage(String arg, String message) throws Exception {
     assertThat(run("first-exposure", arg)).isEqualTo(2);
