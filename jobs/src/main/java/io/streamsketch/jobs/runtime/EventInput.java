@@ -33,6 +33,7 @@ public final class EventInput {
 
   /** The input that {@code args} selects, validated before any Flink work starts. */
   public static EventInput from(ParsedArgs args) {
+    PathChecks.readable(args, "input");
     String path = args.string("input");
     if (path != null) {
       return new EventInput(path, null, 0);

@@ -3,8 +3,14 @@ package io.streamsketch.jobs.runtime;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.ClickEvent;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
@@ -19,14 +25,17 @@ public final class JobRun {
   private final StreamExecutionEnvironment env;
   private final OutputFolders output;
   private final DataStream<ClickEvent> events;
+  private final boolean keepCheckpoints;
 
   private JobRun(String job, ParsedArgs args) {
     EventInput input = EventInput.from(args);
     this.job = job;
+    PathChecks.writableFolder(args, "output");
     this.outputFolder = args.string("output");
     this.env = JobEnvironment.create(args);
     this.output = new OutputFolders(outputFolder);
     this.events = input.events(env, output);
+    this.keepCheckpoints = args.flag("keep-checkpoints");
   }
 
   /** Builds a job's settings; a value they reject is a usage error naming the job. */
@@ -58,7 +67,29 @@ public final class JobRun {
 
   /** Runs the job and prints its summary; returns the exit status. */
   public int execute(PrintStream out) throws Exception {
-    JobSummary.print(out, job, env.execute(job), outputFolder);
+    JobExecutionResult result = env.execute(job);
+    JobSummary.print(out, job, result, outputFolder);
+    if (result.isJobExecutionResult() && StreamExecutionEnvironment.areExplicitEnvironmentsAllowed()) {
+      finishedLocally(result.getJobID(), out);
+    }
     return 0;
+  }
+
+  /**
+   * After a local run that finished: its checkpoint folder goes, unless {@code --keep-checkpoints}. Flink discards a
+   * finished job's completed checkpoints itself, but the files of incremental RocksDB checkpoints stay behind in the
+   * folder for good; a failed or cancelled run never gets here and keeps its checkpoints to be resumed from.
+   */
+  private void finishedLocally(JobID id, PrintStream out) throws IOException {
+    Optional<String> checkpoints = env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+    if (checkpoints.isPresent()) {
+      Path folder = new Path(checkpoints.get(), id.toHexString());
+      if (keepCheckpoints) {
+        out.println("  checkpoints in " + folder.getPath());
+      } else {
+        folder.getFileSystem().delete(folder, true);
+      }
+    }
+    LocalLogging.file().ifPresent(file -> out.println("  log in " + file));
   }
 }
