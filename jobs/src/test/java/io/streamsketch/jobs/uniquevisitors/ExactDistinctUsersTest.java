@@ -31,9 +31,13 @@ class ExactDistinctUsersTest {
   }
 
   private void open(boolean global) throws Exception {
+    open(global, MINUTE);
+  }
+
+  private void open(boolean global, long allowedLateness) throws Exception {
     harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new ExactDistinctUsers(MINUTE, MINUTE, global)),
+            new KeyedProcessOperator<>(new ExactDistinctUsers(MINUTE, allowedLateness, global)),
             event -> ExactDistinctUsers.key(event, MINUTE, global),
             Types.STRING);
     harness.open();
@@ -86,5 +90,17 @@ class ExactDistinctUsersTest {
     assertThat(harness.extractOutputValues())
         .containsExactly(result(UniqueVisitors.ALL_PAGES, 0, 1, 0), result(UniqueVisitors.ALL_PAGES, 0, 2, 1));
     harness.processWatermark(2 * MINUTE - 1);
+  }
+
+  @Test
+  void withoutLatenessAWindowFiresOnceAndIsClearedByTheSameWatermark() throws Exception {
+    open(false, 0);
+    view(1, "u1", "p1", 1_000);
+    harness.processWatermark(MINUTE - 1);
+    assertThat(harness.extractOutputValues()).containsExactly(result("p1", 0, 1, 0));
+    view(2, "u2", "p1", 2_000);
+    assertThat(harness.getSideOutput(SideOutputs.LATE_EVENTS))
+        .extracting(record -> record.getValue().eventId)
+        .containsExactly(2L);
   }
 }
