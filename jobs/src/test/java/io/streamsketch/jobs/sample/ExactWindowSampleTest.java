@@ -3,6 +3,7 @@ package io.streamsketch.jobs.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsketch.flink.io.SideOutputs;
+import io.streamsketch.jobs.testing.OperatorHarnesses;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.model.WindowSample;
@@ -37,8 +38,7 @@ class ExactWindowSampleTest {
 
   @AfterEach
   void nothingIsLeft() throws Exception {
-    assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
-    assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
+    OperatorHarnesses.assertNothingLeft(harness);
     harness.close();
   }
 

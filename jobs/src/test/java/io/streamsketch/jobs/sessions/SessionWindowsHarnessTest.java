@@ -2,9 +2,8 @@ package io.streamsketch.jobs.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamsketch.flink.io.ClickstreamSource;
 import io.streamsketch.flink.io.SideOutputs;
-import io.streamsketch.generator.GeneratorConfig;
+import io.streamsketch.jobs.testing.OperatorHarnesses;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.model.SessionSummary;
@@ -13,12 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.StreamOperatorFactory;
-import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -45,16 +40,9 @@ class SessionWindowsHarnessTest {
             defaults.idleness(),
             defaults.stateTtl(),
             SessionsJob.Implementation.WINDOWS);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    DataStream<ClickEvent> none =
-        env.fromSource(
-            ClickstreamSource.create(GeneratorConfig.defaults().withEvents(0), 0),
-            WatermarkStrategy.noWatermarks(),
-            "no-events");
-    @SuppressWarnings("unchecked")
     StreamOperatorFactory<SessionSummary> windows =
-        ((OneInputTransformation<ClickEvent, SessionSummary>) SessionsJob.build(none, settings).sessions().getTransformation())
-            .getOperatorFactory();
+        OperatorHarnesses.operatorFactory(
+            SessionsJob.build(OperatorHarnesses.graphInput(), settings).sessions().getTransformation());
 
     try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, SessionSummary> harness =
         new KeyedOneInputStreamOperatorTestHarness<>(windows, event -> event.userId, Types.STRING)) {
@@ -96,8 +84,7 @@ class SessionWindowsHarnessTest {
       assertThat(late).as("too-late events").isPositive();
       assertThat(superseded).as("sessions updated, extended or merged by late events").isPositive();
       assertThat(accounted).isEqualTo(eventsPerUser);
-      assertThat(harness.numKeyedStateEntries()).isZero();
-      assertThat(harness.numEventTimeTimers()).isZero();
+      OperatorHarnesses.assertNothingLeft(harness);
     }
   }
 

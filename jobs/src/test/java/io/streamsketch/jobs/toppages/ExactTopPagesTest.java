@@ -2,6 +2,7 @@ package io.streamsketch.jobs.toppages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsketch.jobs.testing.OperatorHarnesses;
 import io.streamsketch.model.PageWindowCount;
 import io.streamsketch.model.TopPages;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -26,14 +27,15 @@ class ExactTopPagesTest {
   void open() throws Exception {
     harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new ExactTopPages(MINUTE, MINUTE, 2, 0.5)), count -> count.windowStart, Types.LONG);
+            new KeyedProcessOperator<>(new ExactTopPages(MINUTE, MINUTE, 2, 0.5)),
+            count -> count.windowStart,
+            Types.LONG);
     harness.open();
   }
 
   @AfterEach
   void nothingIsLeft() throws Exception {
-    assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
-    assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
+    OperatorHarnesses.assertNothingLeft(harness);
     harness.close();
   }
 

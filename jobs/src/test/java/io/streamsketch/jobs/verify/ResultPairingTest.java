@@ -2,6 +2,7 @@ package io.streamsketch.jobs.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsketch.jobs.testing.OperatorHarnesses;
 import io.streamsketch.model.PageWindowCount;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -66,8 +67,7 @@ class ResultPairingTest {
 
   @AfterEach
   void nothingIsLeft() throws Exception {
-    assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
-    assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
+    OperatorHarnesses.assertNothingLeft(harness);
     harness.close();
   }
 

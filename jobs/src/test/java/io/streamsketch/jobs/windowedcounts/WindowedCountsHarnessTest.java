@@ -2,10 +2,9 @@ package io.streamsketch.jobs.windowedcounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamsketch.flink.io.ClickstreamSource;
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.flink.window.LateWindowRouter;
-import io.streamsketch.generator.GeneratorConfig;
+import io.streamsketch.jobs.testing.OperatorHarnesses;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.model.LateEvent;
@@ -16,13 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.dag.Transformation;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.StreamOperatorFactory;
-import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -42,24 +37,14 @@ class WindowedCountsHarnessTest {
 
   @BeforeEach
   void openHarness() throws Exception {
-    StreamOperatorFactory<PageWindowCount> tumblingWindow = operatorFactory(built().tumbling().getTransformation());
+    StreamOperatorFactory<PageWindowCount> tumblingWindow =
+        OperatorHarnesses.operatorFactory(built().tumbling().getTransformation());
     harness = new KeyedOneInputStreamOperatorTestHarness<>(tumblingWindow, event -> event.pageId, Types.STRING);
     harness.open();
   }
 
   private static WindowedCountsJob.Results built() {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    DataStream<ClickEvent> events =
-        env.fromSource(
-            ClickstreamSource.create(GeneratorConfig.defaults().withEvents(0), 0),
-            WatermarkStrategy.noWatermarks(),
-            "no-events");
-    return WindowedCountsJob.build(events, WindowedCountsJob.Settings.defaults());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <I, O> StreamOperatorFactory<O> operatorFactory(Transformation<?> transformation) {
-    return ((OneInputTransformation<I, O>) transformation).getOperatorFactory();
+    return WindowedCountsJob.build(OperatorHarnesses.graphInput(), WindowedCountsJob.Settings.defaults());
   }
 
   @AfterEach
@@ -99,8 +84,7 @@ class WindowedCountsHarnessTest {
     assertThat(harness.getSideOutput(SideOutputs.LATE_EVENTS))
         .extracting(record -> record.getValue().eventId)
         .containsExactly(2L);
-    assertThat(harness.numKeyedStateEntries()).isZero();
-    assertThat(harness.numEventTimeTimers()).isZero();
+    OperatorHarnesses.assertNothingLeft(harness);
   }
 
   @Test
@@ -110,8 +94,7 @@ class WindowedCountsHarnessTest {
     }
     harness.processWatermark(Long.MAX_VALUE);
     assertThat(harness.extractOutputValues()).hasSize(5).allMatch(result -> result.firing == 0);
-    assertThat(harness.numKeyedStateEntries()).isZero();
-    assertThat(harness.numEventTimeTimers()).isZero();
+    OperatorHarnesses.assertNothingLeft(harness);
   }
 
   /**
@@ -127,12 +110,12 @@ class WindowedCountsHarnessTest {
     Transformation<?> router = slidingWindow.getInputs().get(0).getInputs().get(0);
     try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> routerHarness =
             new KeyedOneInputStreamOperatorTestHarness<>(
-                WindowedCountsHarnessTest.<ClickEvent, ClickEvent>operatorFactory(router),
+                OperatorHarnesses.<ClickEvent, ClickEvent>operatorFactory(router),
                 event -> event.pageId,
                 Types.STRING);
         KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, PageWindowCount> windowHarness =
             new KeyedOneInputStreamOperatorTestHarness<>(
-                WindowedCountsHarnessTest.<ClickEvent, PageWindowCount>operatorFactory(slidingWindow),
+                OperatorHarnesses.<ClickEvent, PageWindowCount>operatorFactory(slidingWindow),
                 event -> event.pageId,
                 Types.STRING)) {
       routerHarness.open();
@@ -189,8 +172,7 @@ class WindowedCountsHarnessTest {
       assertThat(exact.keySet()).containsAll(standing.keySet());
       assertThat(windowHarness.getSideOutput(SideOutputs.LATE_EVENTS)).as("the window drops nothing itself").isNull();
       for (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ?> each : List.of(routerHarness, windowHarness)) {
-        assertThat(each.numKeyedStateEntries()).isZero();
-        assertThat(each.numEventTimeTimers()).isZero();
+        OperatorHarnesses.assertNothingLeft(each);
       }
     }
   }

@@ -120,17 +120,22 @@ class WindowedCountsJobIT {
   void aViewLateForItsOlderSlidingWindowOnlyIsWrittenLateForThatWindow() throws Exception {
     long t = 1_704_067_200_000L;
     List<String> lines =
-        List.of(
-            "{\"eventId\":1,\"userId\":\"u1\",\"pageId\":\"p1\",\"kind\":\"VIEW\",\"adId\":null,\"eventTime\":1704067490000}",
-            "{\"eventId\":2,\"userId\":\"u2\",\"pageId\":\"p2\",\"kind\":\"VIEW\",\"adId\":null,\"eventTime\":1704067570000}",
-            "{\"eventId\":3,\"userId\":\"u3\",\"pageId\":\"p1\",\"kind\":\"VIEW\",\"adId\":null,\"eventTime\":1704067495000}");
+        """
+        {"eventId":1,"userId":"u1","pageId":"p1","kind":"VIEW","adId":null,"eventTime":1704067490000}
+        {"eventId":2,"userId":"u2","pageId":"p2","kind":"VIEW","adId":null,"eventTime":1704067570000}
+        {"eventId":3,"userId":"u3","pageId":"p1","kind":"VIEW","adId":null,"eventTime":1704067495000}
+        """
+            .lines()
+            .toList();
     Path runDir = Files.createDirectories(dir.resolve("issue-8-item-1"));
     Path input = Files.write(runDir.resolve("events.jsonl"), lines);
     Path out = runDir.resolve("out");
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     int status =
         StreamSketchCli.run(
-            new String[] {"windowed-counts", "--input", input.toString(), "--output", out.toString(), "--parallelism", "1"},
+            new String[] {
+              "windowed-counts", "--input", input.toString(), "--output", out.toString(), "--parallelism", "1"
+            },
             new PrintStream(stdout, true, StandardCharsets.UTF_8),
             System.err);
     assertThat(status).as(stdout.toString(StandardCharsets.UTF_8)).isZero();
@@ -229,7 +234,9 @@ class WindowedCountsJobIT {
   }
 
   private static long updates(Path results) throws Exception {
-    return OutputFiles.lines(results).stream().filter(line -> (Long) OutputFiles.fields(line).get("firing") > 0).count();
+    return OutputFiles.lines(results).stream()
+        .filter(line -> (Long) OutputFiles.fields(line).get("firing") > 0)
+        .count();
   }
 
   /** The generator's late events are 1 to 2 hours behind the stream; every other event at most 5 seconds. */

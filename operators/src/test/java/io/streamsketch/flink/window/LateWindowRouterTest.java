@@ -36,7 +36,8 @@ class LateWindowRouterTest {
         new LateWindowRouter<>(
             SlidingEventTimeWindows.of(Duration.ofMinutes(10), Duration.ofMinutes(5)), Duration.ofMinutes(1));
     harness =
-        new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(router), event -> event.pageId, Types.STRING);
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(router), event -> event.pageId, Types.STRING);
     harness.open();
   }
 
