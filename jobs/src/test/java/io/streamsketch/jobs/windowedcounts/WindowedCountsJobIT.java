@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code windowed-counts} through the CLI at parallelism 2 on a generated file with late and malformed lines,
- * and checks every output against an exact computation over the same lines.
+ * and checks every output against an exact computation over the same lines: for every (page, window), the standing
+ * count plus the late records for that window is the exact count. Also runs the three lines of issue 8, item 1, at
+ * parallelism 1.
  */
 class WindowedCountsJobIT {
   @RegisterExtension
@@ -48,6 +50,14 @@ class WindowedCountsJobIT {
           .withSeed(7)
           .withUsersAndPages(1_000, 200)
           .withDisorder(5_000, 0.005, 0.005);
+
+  private static final WindowKind TUMBLING =
+      new WindowKind(WindowedCountsJob.TUMBLING, WindowedCountsJob.LATE_TUMBLING, false, MINUTE, MINUTE);
+  private static final WindowKind SLIDING =
+      new WindowKind(WindowedCountsJob.SLIDING, WindowedCountsJob.LATE_SLIDING, true, 10 * MINUTE, 5 * MINUTE);
+
+  /** A window kind's outputs and windows (the defaults); late records of overlapping windows name their window. */
+  private record WindowKind(String results, String late, boolean lateRecordsNameTheirWindow, long size, long slide) {}
 
   @TempDir static Path dir;
 
@@ -90,22 +100,20 @@ class WindowedCountsJobIT {
 
   @Test
   void tumblingWindowsPlusLateEventsEqualTheExactCounts() throws Exception {
-    List<ClickEvent> views = validViews(inputLines);
-    Set<Long> lateIds = checkWindows(views, output, TUMBLING, MINUTE, MINUTE);
-    assertThat(lateIds).as("late-routed events are exactly the injected late views").isEqualTo(injectedLate(views));
-    assertThat(lateIds).isNotEmpty();
-    assertThat(updates(output.resolve(WindowedCountsJob.TUMBLING)))
-        .as("late events within the allowed lateness update their windows")
-        .isPositive();
+    checkGeneratedRun(TUMBLING);
   }
 
   @Test
   void slidingWindowsPlusTheirLateRecordsEqualTheExactCounts() throws Exception {
+    checkGeneratedRun(SLIDING);
+  }
+
+  private static void checkGeneratedRun(WindowKind kind) throws Exception {
     List<ClickEvent> views = validViews(inputLines);
-    Set<Long> lateIds = checkWindows(views, output, SLIDING, 10 * MINUTE, 5 * MINUTE);
+    Set<Long> lateIds = checkWindows(views, output, kind);
     assertThat(lateIds).as("late-routed events are exactly the injected late views").isEqualTo(injectedLate(views));
     assertThat(lateIds).isNotEmpty();
-    assertThat(updates(output.resolve(WindowedCountsJob.SLIDING)))
+    assertThat(updates(output.resolve(kind.results())))
         .as("late events within the allowed lateness update their windows")
         .isPositive();
   }
@@ -149,25 +157,18 @@ class WindowedCountsJobIT {
         .containsEntry("p1@" + (t - 5 * MINUTE) + "-" + (t + 5 * MINUTE), 1L)
         .containsEntry("p1@" + t + "-" + (t + 10 * MINUTE), 2L);
     List<ClickEvent> views = validViews(lines);
-    assertThat(checkWindows(views, out, SLIDING, 10 * MINUTE, 5 * MINUTE)).containsExactly(3L);
-    assertThat(checkWindows(views, out, TUMBLING, MINUTE, MINUTE)).containsExactly(3L);
+    assertThat(checkWindows(views, out, SLIDING)).containsExactly(3L);
+    assertThat(checkWindows(views, out, TUMBLING)).containsExactly(3L);
   }
-
-  private static final WindowKind TUMBLING =
-      new WindowKind(WindowedCountsJob.TUMBLING, WindowedCountsJob.LATE_TUMBLING, false);
-  private static final WindowKind SLIDING =
-      new WindowKind(WindowedCountsJob.SLIDING, WindowedCountsJob.LATE_SLIDING, true);
-
-  /** A window kind's outputs; late records of overlapping windows name the window they missed. */
-  private record WindowKind(String results, String late, boolean lateRecordsNameTheirWindow) {}
 
   /**
    * Checks that for every (page, window) of the views, the standing count (highest firing) plus the late records for
    * that window equals the exact count, that no (event, window) pair is written late twice, and that no window has a
    * count it should not; returns the ids of the late-written events.
    */
-  private static Set<Long> checkWindows(List<ClickEvent> views, Path out, WindowKind kind, long size, long slide)
-      throws Exception {
+  private static Set<Long> checkWindows(List<ClickEvent> views, Path out, WindowKind kind) throws Exception {
+    long size = kind.size();
+    long slide = kind.slide();
     Map<String, Long> exact = new HashMap<>();
     for (ClickEvent view : views) {
       for (long start : windowStarts(view.eventTime, size, slide)) {
