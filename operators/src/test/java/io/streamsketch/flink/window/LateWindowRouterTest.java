@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.windowing.assigners.EventTimeSessionWindows;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
@@ -101,5 +102,15 @@ class LateWindowRouterTest {
     assertThatThrownBy(
             () -> new LateWindowRouter<String>(EventTimeSessionWindows.withGap(Duration.ofMinutes(30)), Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aLateRecordIsAPojoWrittenAsTheEventFollowedByItsWindow() {
+    assertThat(LateWindowRouter.LATE_WINDOWS.getTypeInfo()).isInstanceOf(PojoTypeInfo.class);
+    LateEvent late = new LateEvent(new ClickEvent(3, "u3", "p1", EventKind.VIEW, null, 295_000), -300_000, 300_000);
+    assertThat(late.toJson())
+        .isEqualTo(
+            "{\"eventId\":3,\"userId\":\"u3\",\"pageId\":\"p1\",\"kind\":\"VIEW\",\"adId\":null,"
+                + "\"eventTime\":295000,\"windowStart\":-300000,\"windowEnd\":300000}");
   }
 }
