@@ -103,7 +103,7 @@ public final class WindowedCountsJob implements JobCommand {
             .process(
                 new LateWindowRouter<String>(slidingWindows, settings.allowedLateness()),
                 TypeInformation.of(ClickEvent.class))
-            .uid("windowed-counts/sliding-late-windows")
+            .uid(NAME + "/sliding-late-windows")
             .name("sliding-late-windows");
     SingleOutputStreamOperator<PageWindowCount> sliding =
         countViews(

@@ -54,7 +54,7 @@ import org.apache.flink.util.OutputTag;
  * windows need a keyed window with the mergeable aggregate functions of this package instead. With overlapping
  * (sliding) windows, an event late for some of its windows only is counted in the others and is written nowhere for
  * the late ones (Flink's rule too): only with non-overlapping windows is {@code lateEvents} every (event, window)
- * pair not counted. For sliding windows that must account for every pair, see {@code flink.window.LateWindowRouter}.
+ * pair not counted. Keyed sliding windows can account for every pair with {@code flink.window.LateWindowRouter}.
  */
 public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator<WindowPartial<ACC>>
     implements OneInputStreamOperator<IN, WindowPartial<ACC>>, BoundedOneInput {
