@@ -49,6 +49,9 @@ public final class BloomFilter {
 
   private static final double LN2 = Math.log(2);
   private static final int PARAMETER_BYTES = 8 + 4 + 8;
+  /** The largest serialized filter, of {@link #MAX_NUM_BITS} bits. */
+  public static final int MAX_SERIALIZED_BYTES =
+      SketchFormat.HEADER_BYTES + PARAMETER_BYTES + (int) (MAX_NUM_BITS / 8) + SketchFormat.TRAILER_BYTES;
 
   private final long numBits;
   private final int numHashes;

@@ -74,6 +74,9 @@ public final class CountMinSketch {
 
   static final int FORMAT_VERSION = 1;
   private static final int PAYLOAD_HEADER_BYTES = 4 + 4 + 8 + 1 + 8;
+  /** The largest serialized sketch, of {@link #MAX_CELLS} counters. */
+  public static final int MAX_SERIALIZED_BYTES =
+      SketchFormat.HEADER_BYTES + PAYLOAD_HEADER_BYTES + 8 * MAX_CELLS + SketchFormat.TRAILER_BYTES;
   private static final int FLAG_CONSERVATIVE = 1;
 
   private final int width;

@@ -96,6 +96,10 @@ public final class HyperLogLog {
   public static final long DEFAULT_SEED = 9001L;
 
   static final int FORMAT_VERSION = 1;
+  private static final int PAYLOAD_HEADER_BYTES = 1 + 1 + 8 + 1 + 8;
+  /** The largest serialized sketch: dense at {@link #MAX_PRECISION} (a sparse one is at most half that). */
+  public static final int MAX_SERIALIZED_BYTES =
+      SketchFormat.HEADER_BYTES + PAYLOAD_HEADER_BYTES + 3 * (1 << MAX_PRECISION) / 4 + SketchFormat.TRAILER_BYTES;
   static final int SPARSE_PRECISION = 25;
   private static final double SPARSE_BUCKETS = 1 << SPARSE_PRECISION;
   private static final int SPARSE_MAX_RANK = 64 - SPARSE_PRECISION + 1;
@@ -651,7 +655,7 @@ public final class HyperLogLog {
   }
 
   private int payloadBytes() {
-    return 1 + 1 + 8 + 1 + 8 + (dense == null ? 4 + 4 * sparseSize : dense.length);
+    return PAYLOAD_HEADER_BYTES + (dense == null ? 4 + 4 * sparseSize : dense.length);
   }
 
   /** Serializes in the format documented on this class. */
