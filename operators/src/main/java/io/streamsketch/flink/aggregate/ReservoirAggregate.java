@@ -1,7 +1,9 @@
 package io.streamsketch.flink.aggregate;
 
 import io.streamsketch.flink.serde.SkipReservoirSerializer;
+import io.streamsketch.sketch.hash.MurmurHash3;
 import io.streamsketch.sketch.sampling.SkipReservoir;
+import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,15 +20,34 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  *     .aggregate(sample, myWindowFunction, sample.accumulatorType(), sample.accumulatorType(), resultType);
  * }</pre>
  *
- * <p>Each new reservoir draws from a generator split off one seeded with {@code seed}, so a run is reproducible as far
- * as the order of elements is; a restored reservoir continues unseeded (see {@link SkipReservoirSerializer}).
+ * <h2>Seeds</h2>
+ *
+ * A merged sample is uniform only if the reservoirs merged made independent draws. Every subtask runs its own copy of
+ * this function, so each reservoir's generator is seeded from {@code seed} <em>and</em> where it is created:
+ *
+ * <ul>
+ *   <li>{@link LocalWindowAggregator} creates each reservoir with {@link #createAccumulator(int, int, long, long)}:
+ *       its seed is a MurmurHash3 of (subtask, attempt, flush, window start) with {@code seed}, so no two reservoirs
+ *       of a run share one, and a run is reproducible as far as the order of the elements and the flushes is;
+ *   <li>a keyed window creates them with {@link #createAccumulator()}: generators split off one seeded with a hash of
+ *       {@code seed}, independent of each other within a subtask and of the local reservoirs' (the draws of a merge
+ *       on the global side are independent of the samples it merges). Copies of this function on different subtasks
+ *       of a keyed window split off the same sequence, so the samples of two keys may be correlated, each of them
+ *       uniform: do not merge samples of different keys of a keyed window.
+ * </ul>
+ *
+ * A restored reservoir continues unseeded (see {@link SkipReservoirSerializer}).
  */
-public final class ReservoirAggregate<T> implements AggregateFunction<T, SkipReservoir<T>, SkipReservoir<T>> {
+public final class ReservoirAggregate<T>
+    implements AggregateFunction<T, SkipReservoir<T>, SkipReservoir<T>>, RandomizedAggregate<SkipReservoir<T>> {
   private static final long serialVersionUID = 1L;
 
   private final int k;
   private final long seed;
   private final TypeInformation<T> itemType;
+  /** Hashed with the seed for the keyed windows' generators; no local reservoir's scope is 8 bytes long. */
+  private static final long KEYED_WINDOW_STREAM = -1L;
+
   private transient SplittableRandom random;
 
   public ReservoirAggregate(int k, long seed, TypeInformation<T> itemType) {
@@ -41,12 +62,25 @@ public final class ReservoirAggregate<T> implements AggregateFunction<T, SkipRes
     return SkipReservoirSerializer.typeInfo(itemType);
   }
 
+  /** For a keyed window: see "Seeds" in the class documentation. */
   @Override
   public SkipReservoir<T> createAccumulator() {
     if (random == null) {
-      random = new SplittableRandom(seed);
+      random = new SplittableRandom(MurmurHash3.hash128(KEYED_WINDOW_STREAM, seed).h1());
     }
     return SkipReservoir.create(k, random.split());
+  }
+
+  /** For {@link LocalWindowAggregator}: a reservoir seeded by where it is created; see "Seeds". */
+  @Override
+  public SkipReservoir<T> createAccumulator(int subtask, int attempt, long flush, long windowStart) {
+    return SkipReservoir.create(k, new SplittableRandom(reservoirSeed(seed, subtask, attempt, flush, windowStart)));
+  }
+
+  /** The seed of a local reservoir: MurmurHash3 (first half) of the scope's 24 bytes, with {@code seed}. */
+  static long reservoirSeed(long seed, int subtask, int attempt, long flush, long windowStart) {
+    byte[] scope = ByteBuffer.allocate(24).putInt(subtask).putInt(attempt).putLong(flush).putLong(windowStart).array();
+    return MurmurHash3.hash128(scope, seed).h1();
   }
 
   @Override
