@@ -56,9 +56,9 @@ import org.apache.flink.util.OutputTag;
  * the late ones (Flink's rule too): only with non-overlapping windows is {@code lateEvents} every (event, window)
  * pair not counted. Keyed sliding windows can account for every pair with {@code flink.window.LateWindowRouter}.
  *
- * <p>A {@link RandomizedAggregate}'s accumulators are created with this subtask's index and attempt number, the
- * number of flushes so far and the window start, so accumulators on different subtasks, of different flushes of a
- * window, or of a restarted attempt never make the same random draws.
+ * <p>A {@link RandomizedAggregate}'s accumulators are created with their key, this subtask's index and attempt
+ * number, the number of flushes so far and the window start, so accumulators of different keys, on different
+ * subtasks, of different flushes of a window, or of a restarted attempt never make the same random draws.
  */
 public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator<WindowPartial<ACC>>
     implements OneInputStreamOperator<IN, WindowPartial<ACC>>, BoundedOneInput {
@@ -147,7 +147,7 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
       if (partial == null) {
         partial =
             new WindowPartial<>(
-                partialKey, window.getStart(), window.getEnd(), 0, createAccumulator(window));
+                partialKey, window.getStart(), window.getEnd(), 0, createAccumulator(partialKey, window));
         partials.get(window).put(partialKey, partial);
         size++;
       }
@@ -186,12 +186,13 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
     flush(partials);
   }
 
-  private ACC createAccumulator(TimeWindow window) {
+  private ACC createAccumulator(String partialKey, TimeWindow window) {
     if (aggregate instanceof RandomizedAggregate<?> randomized) {
       @SuppressWarnings("unchecked")
       ACC accumulator =
           ((RandomizedAggregate<ACC>) randomized)
               .createAccumulator(
+                  partialKey,
                   getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                   getRuntimeContext().getTaskInfo().getAttemptNumber(),
                   flushes,

@@ -11,10 +11,11 @@ public interface RandomizedAggregate<ACC> {
   /**
    * An empty accumulator whose random draws are its own.
    *
+   * @param key the key of the accumulator's partial (partials of several keys may be merged into one)
    * @param subtask the index of the subtask that creates it
    * @param attempt the subtask's attempt number (a restarted subtask makes new draws for replayed events)
    * @param flush how many times the subtask has flushed its partials before (a window's later partials draw anew)
    * @param windowStart the start of the accumulator's window
    */
-  ACC createAccumulator(int subtask, int attempt, long flush, long windowStart);
+  ACC createAccumulator(String key, int subtask, int attempt, long flush, long windowStart);
 }
