@@ -22,12 +22,12 @@ final class GeneratorStateSerializers {
 
   private GeneratorStateSerializers() {}
 
-  /** A reader's split. */
-  static final class Splits implements SimpleVersionedSerializer<GeneratorPartition> {
-    private final GeneratorConfig config;
-    private final int partitions;
+  /** What both serializers check a restore against: the options of the current run. */
+  private abstract static class WithOptions<T> implements SimpleVersionedSerializer<T> {
+    final GeneratorConfig config;
+    final int partitions;
 
-    Splits(GeneratorConfig config, int partitions) {
+    WithOptions(GeneratorConfig config, int partitions) {
       this.config = config;
       this.partitions = partitions;
     }
@@ -35,6 +35,13 @@ final class GeneratorStateSerializers {
     @Override
     public int getVersion() {
       return VERSION;
+    }
+  }
+
+  /** A reader's split. */
+  static final class Splits extends WithOptions<GeneratorPartition> {
+    Splits(GeneratorConfig config, int partitions) {
+      super(config, partitions);
     }
 
     @Override
@@ -56,18 +63,9 @@ final class GeneratorStateSerializers {
   }
 
   /** The enumerator's unassigned splits. */
-  static final class UnassignedSplits implements SimpleVersionedSerializer<List<GeneratorPartition>> {
-    private final GeneratorConfig config;
-    private final int partitions;
-
+  static final class UnassignedSplits extends WithOptions<List<GeneratorPartition>> {
     UnassignedSplits(GeneratorConfig config, int partitions) {
-      this.config = config;
-      this.partitions = partitions;
-    }
-
-    @Override
-    public int getVersion() {
-      return VERSION;
+      super(config, partitions);
     }
 
     @Override
