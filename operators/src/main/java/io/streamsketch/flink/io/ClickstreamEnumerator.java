@@ -2,13 +2,15 @@ package io.streamsketch.flink.io;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.SplitsAssignment;
 
 /**
- * Hands {@link ClickstreamSource}'s unassigned partitions to readers: partition i to subtask i mod p, all at a
- * reader's registration, then no more. Partitions a failed reader had not checkpointed come back and go to that
+ * Hands {@link ClickstreamSource}'s unassigned partitions to readers: partition i to subtask i mod p, all in one
+ * assignment at a reader's registration, then no more. Partitions a failed reader had not checkpointed come back and go to that
  * subtask again when it registers anew; a restore brings the readers' partitions back in the readers' state.
  */
 final class ClickstreamEnumerator implements SplitEnumerator<GeneratorPartition, List<GeneratorPartition>> {
@@ -38,8 +40,9 @@ final class ClickstreamEnumerator implements SplitEnumerator<GeneratorPartition,
     int parallelism = context.currentParallelism();
     List<GeneratorPartition> share = new ArrayList<>();
     unassigned.values().removeIf(split -> split.partition() % parallelism == subtaskId && share.add(split));
-    for (GeneratorPartition split : share) {
-      context.assignSplit(split, subtaskId);
+    if (!share.isEmpty()) {
+      // One assignment, so the reader gets its partitions together.
+      context.assignSplits(new SplitsAssignment<>(Map.of(subtaskId, share)));
     }
     context.signalNoMoreSplits(subtaskId);
   }

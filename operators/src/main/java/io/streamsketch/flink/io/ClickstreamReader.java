@@ -16,7 +16,9 @@ import org.apache.flink.core.io.InputStatus;
 /**
  * Emits the events of its {@link GeneratorPartition}s in generator order: one sequential generator is run forward
  * and each event goes to the output of the partition it belongs to, so the partitions advance through event time
- * together. Restored partitions may stand at different positions; the generator starts from the lowest.
+ * together. It starts once the enumerator has said that no more partitions will come, so that every partition of the
+ * reader has its split output (and its part of the watermark) from the first event on. Restored partitions may
+ * stand at different positions; the generator starts from the lowest.
  */
 final class ClickstreamReader implements SourceReader<ClickEvent, GeneratorPartition> {
   private final GeneratorConfig config;
@@ -48,13 +50,15 @@ final class ClickstreamReader implements SourceReader<ClickEvent, GeneratorParti
       progress.output = output.createOutputForSplit(progress.splitId);
     }
     withoutOutput.clear();
-    Progress next = pending.poll();
-    if (next == null) {
-      if (noMoreSplits) {
-        return InputStatus.END_OF_INPUT;
-      }
+    if (!noMoreSplits) {
+      // Emit nothing before every partition of this reader is known (restored ones and assigned ones): a partition
+      // joining later would start behind a watermark that the others had already advanced.
       available = new CompletableFuture<>();
       return InputStatus.NOTHING_AVAILABLE;
+    }
+    Progress next = pending.poll();
+    if (next == null) {
+      return InputStatus.END_OF_INPUT;
     }
     if (generator == null || next.nextPosition < generatorPosition) {
       generator = new ClickstreamGenerator(config);
@@ -71,7 +75,7 @@ final class ClickstreamReader implements SourceReader<ClickEvent, GeneratorParti
     } else {
       output.releaseOutputForSplit(next.splitId);
     }
-    return pending.isEmpty() && noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.MORE_AVAILABLE;
+    return pending.isEmpty() ? InputStatus.END_OF_INPUT : InputStatus.MORE_AVAILABLE;
   }
 
   @Override
