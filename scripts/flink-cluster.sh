@@ -355,7 +355,9 @@ case "$command" in
       case "$1" in
         -s | --fromSavepoint)
           [ $# -ge 2 ] || usage_error "-s needs a savepoint path"
-          [ -e "${2#file://}" ] || [[ $2 == *://* && $2 != file://* ]] \
+          # A local path or file: URI must exist; other file systems (s3://, hdfs://) are Flink's to check.
+          local_path=${2#file:}
+          [ -e "${local_path#//}" ] || [[ $2 == *://* && $2 != file:* ]] \
             || usage_error "-s $2: no such savepoint or checkpoint"
           flink_options+=(-s "$2"); shift 2 ;;
         -p | --parallelism)
