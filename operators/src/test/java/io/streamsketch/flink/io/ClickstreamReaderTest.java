@@ -93,8 +93,25 @@ class ClickstreamReaderTest {
     assertThat(output.events).isEmpty();
   }
 
+  /** An output that ignores watermarks and idleness, and collects with a timestamp as without. */
+  private abstract static class EventsOnly implements SourceOutput<ClickEvent> {
+    @Override
+    public void collect(ClickEvent record, long timestamp) {
+      collect(record);
+    }
+
+    @Override
+    public void emitWatermark(Watermark watermark) {}
+
+    @Override
+    public void markIdle() {}
+
+    @Override
+    public void markActive() {}
+  }
+
   /** Records what each split output collects; the reader must not use the main output for events. */
-  private static final class RecordingOutput implements ReaderOutput<ClickEvent> {
+  private static final class RecordingOutput extends EventsOnly implements ReaderOutput<ClickEvent> {
     final List<ClickEvent> events = new ArrayList<>();
     final List<String> splits = new ArrayList<>();
     final Set<String> released = new HashSet<>();
@@ -109,41 +126,13 @@ class ClickstreamReaderTest {
     }
 
     @Override
-    public void collect(ClickEvent record, long timestamp) {
-      collect(record);
-    }
-
-    @Override
-    public void emitWatermark(Watermark watermark) {}
-
-    @Override
-    public void markIdle() {}
-
-    @Override
-    public void markActive() {}
-
-    @Override
     public SourceOutput<ClickEvent> createOutputForSplit(String splitId) {
-      return new SourceOutput<>() {
+      return new EventsOnly() {
         @Override
         public void collect(ClickEvent record) {
           events.add(record);
           splits.add(splitId);
         }
-
-        @Override
-        public void collect(ClickEvent record, long timestamp) {
-          collect(record);
-        }
-
-        @Override
-        public void emitWatermark(Watermark watermark) {}
-
-        @Override
-        public void markIdle() {}
-
-        @Override
-        public void markActive() {}
       };
     }
 
