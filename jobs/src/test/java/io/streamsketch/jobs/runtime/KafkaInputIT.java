@@ -2,6 +2,7 @@ package io.streamsketch.jobs.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsketch.generator.ClickstreamGenerator;
 import io.streamsketch.generator.ClickstreamText;
 import io.streamsketch.generator.GeneratorConfig;
 import io.streamsketch.jobs.StreamSketchCli;
@@ -24,18 +25,34 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,6 +168,147 @@ class KafkaInputIT {
           .anyMatch(count -> count.windowStart == T0 && count.views == 6);
     } finally {
       job.cancel().get();
+    }
+  }
+
+  @Test
+  void aRestartResumesFromTheCheckpointNotFromTheGroupOffsetsWhichFollowTheCheckpoints() throws Exception {
+    GeneratorConfig config =
+        GeneratorConfig.defaults().withEvents(4_000).withSeed(5).withUsersAndPages(200, 20).withDisorder(1_000, 0, 0);
+    String topic = KAFKA.newTopic("restart", 2);
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    Map<String, Long> exact = new TreeMap<>();
+    ClickstreamGenerator events = new ClickstreamGenerator(config);
+    while (events.hasNext()) {
+      ClickEvent event = events.next();
+      records.add(
+          new ProducerRecord<>(
+              topic, event.userId.getBytes(StandardCharsets.UTF_8), event.toJson().getBytes(StandardCharsets.UTF_8)));
+      if (event.kind == EventKind.VIEW) {
+        long start = event.eventTime - Math.floorMod(event.eventTime, MINUTE);
+        exact.merge(event.pageId + "@" + start + "-" + (start + MINUTE), 1L, Long::sum);
+      }
+    }
+    KAFKA.send(records);
+
+    Configuration conf = new Configuration();
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(100));
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(2);
+    String group = "restart-" + topic;
+    ParsedArgs args =
+        new WindowedCountsJob()
+            .options()
+            .parse(
+                "windowed-counts",
+                new String[] {
+                  "--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic, "--group-id",
+                  group, "--starting-offsets", "committed", "--bounded"
+                });
+    WindowedCountsJob.Settings settings = WindowedCountsJob.Settings.defaults();
+    DataStream<ClickEvent> input =
+        EventInput.from("windowed-counts", args)
+            .events(
+                env, new OutputFolders(null), new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
+    COUNTS.clear();
+    FAILURES.set(0);
+    COMMITTED_BEFORE_THE_FAILURE.set(0);
+    WindowedCountsJob.build(input.map(new RewindGroupAndFailOnce(KAFKA.bootstrapServers(), group, topic)), settings)
+        .tumbling()
+        .sinkTo(new CollectCounts());
+    env.execute("restart-from-checkpoint");
+
+    assertThat(FAILURES).as("injected failures").hasValue(1);
+    // The group offsets were rewound to 0 at the failure (with --starting-offsets committed): had the restart read
+    // them, events would count twice.
+    Map<String, Long> standing = new TreeMap<>();
+    Map<String, Integer> firings = new TreeMap<>();
+    for (PageWindowCount count : COUNTS) {
+      String window = count.pageId + "@" + count.windowStart + "-" + count.windowEnd;
+      if (count.firing > firings.getOrDefault(window, -1)) {
+        firings.put(window, count.firing);
+        standing.put(window, count.views);
+      }
+    }
+    assertThat(standing).isEqualTo(exact);
+    assertThat(COMMITTED_BEFORE_THE_FAILURE).as("offsets committed on the completed checkpoints").hasPositiveValue();
+  }
+
+  private static final AtomicLong COMMITTED_BEFORE_THE_FAILURE = new AtomicLong();
+
+  private static final AtomicInteger FAILURES = new AtomicInteger();
+
+  /**
+   * In the first attempt of subtask 0: slows its records down so that checkpoints complete among them, and after one
+   * has, rewinds the consumer group to offset 0 and fails.
+   */
+  static final class RewindGroupAndFailOnce extends RichMapFunction<ClickEvent, ClickEvent>
+      implements CheckpointListener {
+    private final String bootstrapServers;
+    private final String group;
+    private final String topic;
+    private transient boolean armed;
+    private transient boolean checkpointed;
+    private transient long records;
+
+    RewindGroupAndFailOnce(String bootstrapServers, String group, String topic) {
+      this.bootstrapServers = bootstrapServers;
+      this.group = group;
+      this.topic = topic;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+      armed =
+          getRuntimeContext().getTaskInfo().getAttemptNumber() == 0
+              && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+    }
+
+    @Override
+    public ClickEvent map(ClickEvent event) throws Exception {
+      if (!armed) {
+        return event;
+      }
+      records++;
+      if (checkpointed && records > 200) {
+        armed = false;
+        Properties props = new Properties();
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+          // The source commits a completed checkpoint's offsets asynchronously: poll for them with a deadline.
+          long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+          while (COMMITTED_BEFORE_THE_FAILURE.get() == 0 && System.nanoTime() < deadline) {
+            COMMITTED_BEFORE_THE_FAILURE.set(
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                    .filter(Objects::nonNull)
+                    .mapToLong(OffsetAndMetadata::offset)
+                    .sum());
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+          }
+          admin
+              .alterConsumerGroupOffsets(
+                  group,
+                  Map.of(
+                      new TopicPartition(topic, 0), new OffsetAndMetadata(0),
+                      new TopicPartition(topic, 1), new OffsetAndMetadata(0)))
+              .all()
+              .get();
+        }
+        FAILURES.incrementAndGet();
+        throw new IllegalStateException("injected failure after " + records + " records");
+      }
+      // A rate, not a wait: about 1,000 records a second, so that checkpoints complete among them.
+      LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+      return event;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+      checkpointed = true;
     }
   }
 
