@@ -7,6 +7,7 @@ import io.streamsketch.generator.ClickstreamText;
 import io.streamsketch.generator.GeneratorConfig;
 import io.streamsketch.jobs.StreamSketchCli;
 import io.streamsketch.jobs.cli.ParsedArgs;
+import io.streamsketch.jobs.testing.CollectToQueue;
 import io.streamsketch.jobs.testing.OutputFiles;
 import io.streamsketch.jobs.windowedcounts.WindowedCountsJob;
 import io.streamsketch.model.ClickEvent;
@@ -29,16 +30,12 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Queue;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -71,6 +68,7 @@ class KafkaInputIT {
 
   private static final long T0 = 1_704_067_200_000L;
   private static final long MINUTE = 60_000;
+  private static final String COUNTS = "kafka-input-counts";
 
   @TempDir Path dir;
 
@@ -154,17 +152,17 @@ class KafkaInputIT {
     WindowedCountsJob.Results results =
         WindowedCountsJob.build(
             EventInput.from("windowed-counts", args).events(env, new OutputFolders(null), watermarks), settings);
-    COUNTS.clear();
-    results.tumbling().sinkTo(new CollectCounts());
+    results.tumbling().sinkTo(CollectToQueue.into(COUNTS));
+    Queue<PageWindowCount> counts = CollectToQueue.queue(COUNTS);
 
     // Unbounded: without idleness the empty partition would keep every window open for as long as the job runs.
     JobClient job = env.executeAsync("idle-partition");
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (COUNTS.stream().noneMatch(count -> count.windowStart == T0) && System.nanoTime() < deadline) {
+      while (counts.stream().noneMatch(count -> count.windowStart == T0) && System.nanoTime() < deadline) {
         LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
       }
-      assertThat(COUNTS).as("the first minute fired while partition 1 is silent")
+      assertThat(counts).as("the first minute fired while partition 1 is silent")
           .anyMatch(count -> count.windowStart == T0 && count.views == 6);
     } finally {
       job.cancel().get();
@@ -214,12 +212,11 @@ class KafkaInputIT {
         EventInput.from("windowed-counts", args)
             .events(
                 env, new OutputFolders(null), new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
-    COUNTS.clear();
     FAILURES.set(0);
     COMMITTED_BEFORE_THE_FAILURE.set(0);
     WindowedCountsJob.build(input.map(new RewindGroupAndFailOnce(KAFKA.bootstrapServers(), group, topic)), settings)
         .tumbling()
-        .sinkTo(new CollectCounts());
+        .sinkTo(CollectToQueue.into(COUNTS));
     env.execute("restart-from-checkpoint");
 
     assertThat(FAILURES).as("injected failures").hasValue(1);
@@ -227,7 +224,7 @@ class KafkaInputIT {
     // them, events would count twice.
     Map<String, Long> standing = new TreeMap<>();
     Map<String, Integer> firings = new TreeMap<>();
-    for (PageWindowCount count : COUNTS) {
+    for (PageWindowCount count : CollectToQueue.<PageWindowCount>queue(COUNTS)) {
       String window = count.pageId + "@" + count.windowStart + "-" + count.windowEnd;
       if (count.firing > firings.getOrDefault(window, -1)) {
         firings.put(window, count.firing);
@@ -334,27 +331,6 @@ class KafkaInputIT {
     Run kafkaOptionWithFiles = cli("windowed-counts", "--input", "x.jsonl", "--topic", "t");
     assertThat(kafkaOptionWithFiles.status).isEqualTo(2);
     assertThat(kafkaOptionWithFiles.err.strip()).isEqualTo("error: windowed-counts: --topic needs --source kafka");
-  }
-
-  private static final Queue<PageWindowCount> COUNTS = new ConcurrentLinkedQueue<>();
-
-  /** Adds every result to {@link #COUNTS}: the test and the MiniCluster share the JVM. */
-  static final class CollectCounts implements Sink<PageWindowCount> {
-    @Override
-    public SinkWriter<PageWindowCount> createWriter(WriterInitContext context) {
-      return new SinkWriter<>() {
-        @Override
-        public void write(PageWindowCount element, Context context) {
-          COUNTS.add(element);
-        }
-
-        @Override
-        public void flush(boolean endOfInput) {}
-
-        @Override
-        public void close() {}
-      };
-    }
   }
 
   private record Run(int status, String out, String err) {}
