@@ -117,15 +117,15 @@ start() {
   until tail -n +"$((mark + 1))" "$log" 2>/dev/null | grep -q "Kafka Server started"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       rm -f "$pidfile"
-      echo "kafka.sh: the broker exited during start; the end of its output:" >&2
-      tail -n 15 "$home/kafka.out" "$log" >&2 2>/dev/null || true
+      echo "kafka.sh: the broker exited during start; the end of its output and log:" >&2
+      tail -n 15 "$home/kafka.out" >&2 2>/dev/null || true
+      tail -n +"$((mark + 1))" "$log" 2>/dev/null | tail -n 15 >&2 || true
       exit 1
     fi
     if [ "$waited" -ge "$((start_timeout * 5))" ]; then
-      kill "$pid" 2>/dev/null || true
-      rm -f "$pidfile"
-      echo "kafka.sh: the broker did not come up within $start_timeout s (stopped it); the end of its log:" >&2
-      tail -n 15 "$log" >&2 2>/dev/null || true
+      echo "kafka.sh: the broker did not come up within $start_timeout s; stopping it. The end of its log:" >&2
+      tail -n +"$((mark + 1))" "$log" 2>/dev/null | tail -n 15 >&2 || true
+      stop >&2
       exit 1
     fi
     sleep 0.2
