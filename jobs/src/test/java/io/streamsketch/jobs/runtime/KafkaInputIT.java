@@ -2,6 +2,7 @@ package io.streamsketch.jobs.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsketch.flink.io.ClickEventParser;
 import io.streamsketch.generator.ClickstreamGenerator;
 import io.streamsketch.generator.ClickstreamText;
 import io.streamsketch.generator.GeneratorConfig;
@@ -29,7 +30,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -47,6 +51,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -331,6 +336,45 @@ class KafkaInputIT {
     Run kafkaOptionWithFiles = cli("windowed-counts", "--input", "x.jsonl", "--topic", "t");
     assertThat(kafkaOptionWithFiles.status).isEqualTo(2);
     assertThat(kafkaOptionWithFiles.err.strip()).isEqualTo("error: windowed-counts: --topic needs --source kafka");
+
+    Run badOffsets =
+        cli("windowed-counts", "--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "t",
+            "--starting-offsets", "yesterday");
+    assertThat(badOffsets.status).isEqualTo(2);
+    assertThat(badOffsets.err.strip())
+        .isEqualTo(
+            "error: windowed-counts: --starting-offsets must be earliest, latest, committed or a time in epoch"
+                + " milliseconds, not 'yesterday'");
+  }
+
+  @Test
+  void produceKeysEveryEventByItsUserAndRefusesAnotherPartitionCount() throws Exception {
+    String topic = "produced-" + UUID.randomUUID();
+    Run produced =
+        cli("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic, "--partitions", "3",
+            "--events", "2000", "--users", "50");
+    assertThat(produced.status).as(produced.err).isZero();
+    assertThat(produced.out).startsWith("produced 2,000 records to " + topic + " (3 partitions)");
+
+    Map<String, Set<Integer>> partitionsByUser = new TreeMap<>();
+    List<ConsumerRecord<byte[], byte[]>> records = KAFKA.readCommitted(topic);
+    assertThat(records).hasSize(2_000);
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      ClickEvent event = ClickEventParser.parse(record.value());
+      assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(event.userId);
+      partitionsByUser.computeIfAbsent(event.userId, user -> new TreeSet<>()).add(record.partition());
+    }
+    assertThat(partitionsByUser.values()).allSatisfy(partitions -> assertThat(partitions).hasSize(1));
+    assertThat(records.stream().map(ConsumerRecord::partition).distinct()).hasSize(3);
+
+    Run otherCount =
+        cli("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic, "--partitions", "4",
+            "--events", "10");
+    assertThat(otherCount.status).isEqualTo(2);
+    assertThat(otherCount.err.strip())
+        .isEqualTo(
+            "error: produce: topic '" + topic + "' exists with 3 partitions, not 4; leave out --partitions to write to"
+                + " it as it is");
   }
 
   private record Run(int status, String out, String err) {}
