@@ -37,6 +37,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -74,6 +75,8 @@ class KafkaInputIT {
   private static final long T0 = 1_704_067_200_000L;
   private static final long MINUTE = 60_000;
   private static final String COUNTS = "kafka-input-counts";
+  private static final String EVENTS = "kafka-input-events";
+  private static final String LATE = "kafka-input-late";
 
   @TempDir Path dir;
 
@@ -116,23 +119,29 @@ class KafkaInputIT {
   void aPartitionThatFallsBehindHoldsTheWatermarkBack() throws Exception {
     String topic = KAFKA.newTopic("behind", 2);
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    // Partition 0 runs ten minutes ahead; partition 1 has one view in the first minute, sent after all of them.
+    // Partition 1 starts with a view at T0; partition 0 runs ten minutes ahead.
+    records.add(record(topic, 1, view(1_000, "behind", T0)));
     for (int i = 0; i < 100; i++) {
       records.add(record(topic, 0, view(i, "ahead", T0 + i * 6_000L)));
     }
-    records.add(record(topic, 1, view(1_000, "behind", T0 + 1_000)));
     KAFKA.send(records);
 
-    Path output = dir.resolve("out");
-    // One source subtask reads both partitions: only per-partition watermarks keep the late partition on time.
-    Run run =
-        cli("windowed-counts", "--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic,
-            "--bounded", "--output", output.toString(), "--parallelism", "1");
-    assertThat(run.status).as(run.err).isZero();
-
-    assertThat(OutputFiles.lines(output.resolve("late-tumbling"))).isEmpty();
-    assertThat(standingCounts(output.resolve("tumbling-counts")))
-        .containsEntry("behind@" + T0 + "-" + (T0 + MINUTE), 1L);
+    // One source subtask reads both partitions; an hour of idleness keeps partition 1 from going idle.
+    Running job = startWindowedCounts(topic, Duration.ofHours(1));
+    try {
+      job.awaitEvents(101);
+      // Partition 1 goes on 30 s later, nine minutes behind partition 0: on time for its own watermark.
+      KAFKA.send(List.of(record(topic, 1, view(1_001, "behind", T0 + 30_000))));
+      job.awaitEvents(102);
+      // Then partition 1 catches up, which releases the first minute.
+      KAFKA.send(List.of(record(topic, 1, view(1_002, "behind", T0 + 11 * MINUTE))));
+      PageWindowCount behind = job.awaitCount("behind", T0);
+      assertThat(behind.views).as("both early views of the partition behind count").isEqualTo(2);
+      assertThat(behind.firing).isZero();
+      assertThat(job.late).isEmpty();
+    } finally {
+      job.client.cancel().get();
+    }
   }
 
   @Test
@@ -146,6 +155,17 @@ class KafkaInputIT {
     }
     KAFKA.send(records);
 
+    // Unbounded: without idleness the silent partition would keep every window open for as long as the job runs.
+    Running job = startWindowedCounts(topic, Duration.ofSeconds(1));
+    try {
+      assertThat(job.awaitCount("busy", T0).views).as("the first minute fired while partition 1 is silent").isEqualTo(6);
+    } finally {
+      job.client.cancel().get();
+    }
+  }
+
+  /** An unbounded windowed-counts job on {@code topic} at parallelism 1, collecting its events, counts and late events. */
+  private static Running startWindowedCounts(String topic, Duration idleness) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     ParsedArgs args =
@@ -155,24 +175,41 @@ class KafkaInputIT {
                 "windowed-counts",
                 new String[] {"--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic});
     WindowedCountsJob.Settings settings = WindowedCountsJob.Settings.defaults();
-    EventTime.Watermarks watermarks = new EventTime.Watermarks(settings.outOfOrderness(), Duration.ofSeconds(1));
-    WindowedCountsJob.Results results =
-        WindowedCountsJob.build(
-            EventInput.from("windowed-counts", args).events(env, new OutputFolders(null), watermarks), settings);
+    DataStream<ClickEvent> events =
+        EventInput.from("windowed-counts", args)
+            .events(env, new OutputFolders(null), new EventTime.Watermarks(settings.outOfOrderness(), idleness));
+    events.sinkTo(CollectToQueue.into(EVENTS));
+    WindowedCountsJob.Results results = WindowedCountsJob.build(events, settings);
     results.tumbling().sinkTo(CollectToQueue.into(COUNTS));
-    Queue<PageWindowCount> counts = CollectToQueue.queue(COUNTS);
+    results.lateForTumbling().sinkTo(CollectToQueue.into(LATE));
+    return new Running(
+        env.executeAsync("windowed-counts-" + topic),
+        CollectToQueue.queue(EVENTS),
+        CollectToQueue.queue(COUNTS),
+        CollectToQueue.queue(LATE));
+  }
 
-    // Unbounded: without idleness the silent partition would keep every window open for as long as the job runs.
-    JobClient job = env.executeAsync("idle-partition");
-    try {
+  private record Running(
+      JobClient client, Queue<ClickEvent> events, Queue<PageWindowCount> counts, Queue<ClickEvent> late) {
+    void awaitEvents(int count) {
+      await(() -> events.size() >= count, count + " events read");
+    }
+
+    PageWindowCount awaitCount(String page, long windowStart) {
+      await(
+          () -> counts.stream().anyMatch(c -> c.pageId.equals(page) && c.windowStart == windowStart),
+          "a count of " + page + " at " + windowStart);
+      return counts.stream().filter(c -> c.pageId.equals(page) && c.windowStart == windowStart).findFirst().get();
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (counts.stream().noneMatch(count -> count.pageId.equals("busy")) && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+      while (!condition.getAsBoolean()) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("no " + what + " within 60 s");
+        }
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
       }
-      assertThat(counts).as("the first minute fired while partition 1 is silent")
-          .anyMatch(count -> count.pageId.equals("busy") && count.windowStart == T0 && count.views == 6);
-    } finally {
-      job.cancel().get();
     }
   }
 
