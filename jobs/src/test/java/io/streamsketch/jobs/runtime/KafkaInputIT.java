@@ -9,6 +9,7 @@ import io.streamsketch.generator.GeneratorConfig;
 import io.streamsketch.jobs.StreamSketchCli;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.testing.CollectToQueue;
+import io.streamsketch.jobs.testing.FailOnceAfterACheckpoint;
 import io.streamsketch.jobs.testing.OutputFiles;
 import io.streamsketch.jobs.windowedcounts.WindowedCountsJob;
 import io.streamsketch.model.ClickEvent;
@@ -34,13 +35,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -256,14 +253,18 @@ class KafkaInputIT {
         EventInput.from("windowed-counts", args)
             .events(
                 env, new OutputFolders(null), new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
-    FAILURES.set(0);
     COMMITTED_BEFORE_THE_FAILURE.set(0);
-    WindowedCountsJob.build(input.map(new RewindGroupAndFailOnce(KAFKA.bootstrapServers(), group, topic)), settings)
+    String bootstrapServers = KAFKA.bootstrapServers();
+    // About 1,000 records a second in the first attempt, so that checkpoints complete among them.
+    FailOnceAfterACheckpoint failure =
+        FailOnceAfterACheckpoint.named(
+            "kafka-restart", 200, Duration.ofMillis(1), () -> rewindGroup(bootstrapServers, group, topic));
+    WindowedCountsJob.build(input.map(failure), settings)
         .tumbling()
         .sinkTo(CollectToQueue.into(COUNTS));
     env.execute("restart-from-checkpoint");
 
-    assertThat(FAILURES).as("injected failures").hasValue(1);
+    assertThat(FailOnceAfterACheckpoint.failures("kafka-restart")).as("injected failures").hasValue(1);
     // The group offsets were rewound to 0 at the failure (with --starting-offsets committed): had the restart read
     // them, events would count twice.
     Map<String, Long> standing = new TreeMap<>();
@@ -281,75 +282,31 @@ class KafkaInputIT {
 
   private static final AtomicLong COMMITTED_BEFORE_THE_FAILURE = new AtomicLong();
 
-  private static final AtomicInteger FAILURES = new AtomicInteger();
-
   /**
-   * In the first attempt of subtask 0: slows its records down so that checkpoints complete among them, and after one
-   * has, rewinds the consumer group to offset 0 and fails.
+   * Waits until the group has the offsets of a completed checkpoint (the source commits them asynchronously), notes
+   * them, then rewinds the group to offset 0.
    */
-  static final class RewindGroupAndFailOnce extends RichMapFunction<ClickEvent, ClickEvent>
-      implements CheckpointListener {
-    private final String bootstrapServers;
-    private final String group;
-    private final String topic;
-    private transient boolean armed;
-    private transient boolean checkpointed;
-    private transient long records;
-
-    RewindGroupAndFailOnce(String bootstrapServers, String group, String topic) {
-      this.bootstrapServers = bootstrapServers;
-      this.group = group;
-      this.topic = topic;
-    }
-
-    @Override
-    public void open(OpenContext context) {
-      armed =
-          getRuntimeContext().getTaskInfo().getAttemptNumber() == 0
-              && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
-    }
-
-    @Override
-    public ClickEvent map(ClickEvent event) throws Exception {
-      if (!armed) {
-        return event;
+  private static void rewindGroup(String bootstrapServers, String group, String topic) throws Exception {
+    Properties props = new Properties();
+    props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (COMMITTED_BEFORE_THE_FAILURE.get() == 0 && System.nanoTime() < deadline) {
+        COMMITTED_BEFORE_THE_FAILURE.set(
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                .filter(Objects::nonNull)
+                .mapToLong(OffsetAndMetadata::offset)
+                .sum());
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
       }
-      records++;
-      if (checkpointed && records > 200) {
-        armed = false;
-        Properties props = new Properties();
-        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
-          // The source commits a completed checkpoint's offsets asynchronously: poll for them with a deadline.
-          long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-          while (COMMITTED_BEFORE_THE_FAILURE.get() == 0 && System.nanoTime() < deadline) {
-            COMMITTED_BEFORE_THE_FAILURE.set(
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-                    .filter(Objects::nonNull)
-                    .mapToLong(OffsetAndMetadata::offset)
-                    .sum());
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-          }
-          admin
-              .alterConsumerGroupOffsets(
-                  group,
-                  Map.of(
-                      new TopicPartition(topic, 0), new OffsetAndMetadata(0),
-                      new TopicPartition(topic, 1), new OffsetAndMetadata(0)))
-              .all()
-              .get();
-        }
-        FAILURES.incrementAndGet();
-        throw new IllegalStateException("injected failure after " + records + " records");
-      }
-      // A rate, not a wait: about 1,000 records a second, so that checkpoints complete among them.
-      LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
-      return event;
-    }
-
-    @Override
-    public void notifyCheckpointComplete(long checkpointId) {
-      checkpointed = true;
+      admin
+          .alterConsumerGroupOffsets(
+              group,
+              Map.of(
+                  new TopicPartition(topic, 0), new OffsetAndMetadata(0),
+                  new TopicPartition(topic, 1), new OffsetAndMetadata(0)))
+          .all()
+          .get();
     }
   }
 
