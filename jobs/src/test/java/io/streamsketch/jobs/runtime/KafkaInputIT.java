@@ -329,7 +329,8 @@ class KafkaInputIT {
     assertThat(silent.err.strip().lines()).hasSize(1);
     assertThat(silent.err).startsWith("error: windowed-counts: no Kafka broker answered at localhost:" + silentPort);
 
-    Run kafkaOptionWithFiles = cli("windowed-counts", "--input", "x.jsonl", "--topic", "t");
+    Path file = Files.writeString(dir.resolve("events.jsonl"), "");
+    Run kafkaOptionWithFiles = cli("windowed-counts", "--input", file.toString(), "--topic", "t");
     assertThat(kafkaOptionWithFiles.status).isEqualTo(2);
     assertThat(kafkaOptionWithFiles.err.strip()).isEqualTo("error: windowed-counts: --topic needs --source kafka");
 
