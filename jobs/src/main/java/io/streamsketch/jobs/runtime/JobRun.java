@@ -27,14 +27,14 @@ public final class JobRun {
   private final DataStream<ClickEvent> events;
   private final boolean keepCheckpoints;
 
-  private JobRun(String job, ParsedArgs args) {
-    EventInput input = EventInput.from(args);
+  private JobRun(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
+    EventInput input = EventInput.from(job, args);
     this.job = job;
     PathChecks.writableFolder(args, "output");
     this.outputFolder = args.string("output");
     this.env = JobEnvironment.create(args);
     this.output = new OutputFolders(outputFolder);
-    this.events = input.events(env, output);
+    this.events = input.events(env, output, watermarks);
     this.keepCheckpoints = args.flag("keep-checkpoints");
   }
 
@@ -47,9 +47,17 @@ public final class JobRun {
     }
   }
 
-  /** Validates the input options, then creates the environment and the event stream. */
+  /**
+   * Validates the input options, then creates the environment and the event stream, whose sources assign the
+   * timestamps and {@code watermarks} of the job.
+   */
+  public static JobRun start(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
+    return new JobRun(job, args, watermarks);
+  }
+
+  /** As {@link #start(String, ParsedArgs, EventTime.Watermarks)}, for a job that does not use event time. */
   public static JobRun start(String job, ParsedArgs args) {
-    return new JobRun(job, args);
+    return new JobRun(job, args, null);
   }
 
   public DataStream<ClickEvent> events() {
