@@ -9,7 +9,7 @@ import java.util.Objects;
  * <p>As JSON, one event per line: {@code {"eventId":7,"userId":"u42","pageId":"p3","kind":"AD_CLICK","adId":"ad9",
  * "eventTime":1767225600000}}. {@code adId} is null on a {@code VIEW}.
  */
-public class ClickEvent {
+public class ClickEvent implements OutputRecord {
   /** Unique per event. */
   public long eventId;
 
@@ -32,6 +32,12 @@ public class ClickEvent {
     this.eventTime = eventTime;
   }
 
+  @Override
+  public String key() {
+    return Long.toString(eventId);
+  }
+
+  @Override
   public String toJson() {
     return Json.object()
         .field("eventId", eventId)

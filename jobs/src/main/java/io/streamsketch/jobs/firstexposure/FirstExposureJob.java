@@ -163,7 +163,7 @@ public final class FirstExposureJob implements JobCommand {
                     args.flag("exact"),
                     args.flag("verify")));
     JobRun job = JobRun.start(NAME, args);
-    job.write(build(job.events(), settings), EXPOSURES, AdExposure::toJson);
+    job.write(build(job.events(), settings), EXPOSURES);
     return job.execute(out);
   }
 }

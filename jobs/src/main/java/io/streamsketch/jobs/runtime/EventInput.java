@@ -42,14 +42,14 @@ public final class EventInput {
 
   /**
    * The events of this input. Lines of a file input that are not valid events go to the dead-letter output:
-   * counted, and written under {@code output/dead-letters} when there is an output folder. Valid events are counted
+   * counted, and written by the run's sink. Valid events are counted
    * as {@code events}.
    */
-  public DataStream<ClickEvent> events(StreamExecutionEnvironment env, OutputFolders output) {
+  public DataStream<ClickEvent> events(StreamExecutionEnvironment env, Outputs output) {
     return read(env, output).map(new CountRecords<>("events")).uid("count-events").name("count-events");
   }
 
-  private DataStream<ClickEvent> read(StreamExecutionEnvironment env, OutputFolders output) {
+  private DataStream<ClickEvent> read(StreamExecutionEnvironment env, Outputs output) {
     if (path == null) {
       return env.fromSource(
               ClickstreamSource.create(generator, rate), WatermarkStrategy.noWatermarks(), "clickstream-generator")
@@ -63,7 +63,7 @@ public final class EventInput {
             .uid("parse-events")
             .name("parse-events");
     DataStream<DeadLetter> deadLetters = parsed.getSideOutput(SideOutputs.DEAD_LETTERS);
-    output.write(deadLetters, OutputFolders.DEAD_LETTERS, DeadLetter::toJson);
+    output.write(deadLetters, OutputFolders.DEAD_LETTERS);
     return parsed;
   }
 }

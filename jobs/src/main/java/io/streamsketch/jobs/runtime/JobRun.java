@@ -3,11 +3,11 @@ package io.streamsketch.jobs.runtime;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.OutputRecord;
 import java.io.PrintStream;
 import java.util.function.Supplier;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * What every job's {@code run} does around its own wiring: validated settings, the input, the environment, the
@@ -15,18 +15,16 @@ import org.apache.flink.util.function.SerializableFunction;
  */
 public final class JobRun {
   private final String job;
-  private final String outputFolder;
   private final StreamExecutionEnvironment env;
-  private final OutputFolders output;
+  private final Outputs outputs;
   private final DataStream<ClickEvent> events;
 
   private JobRun(String job, ParsedArgs args) {
     EventInput input = EventInput.from(args);
     this.job = job;
-    this.outputFolder = args.string("output");
+    this.outputs = new Outputs(OutputSinks.from(job, args));
     this.env = JobEnvironment.create(args);
-    this.output = new OutputFolders(outputFolder);
-    this.events = input.events(env, output);
+    this.events = FaultInjection.insert(input.events(env, outputs));
   }
 
   /** Builds a job's settings; a value they reject is a usage error naming the job. */
@@ -51,14 +49,15 @@ public final class JobRun {
     return env;
   }
 
-  /** Counts {@code stream} for the summary and writes it to the output folder {@code name}, if there is one. */
-  public <T> void write(DataStream<T> stream, String name, SerializableFunction<T, String> toJson) {
-    output.write(stream, name, toJson);
+  /** Counts {@code stream} for the summary and writes it as the output {@code name} to the sink of the run. */
+  public <T extends OutputRecord> void write(DataStream<T> stream, String name) {
+    outputs.write(stream, name);
   }
 
   /** Runs the job and prints its summary; returns the exit status. */
   public int execute(PrintStream out) throws Exception {
-    JobSummary.print(out, job, env.execute(job), outputFolder);
+    outputs.wire();
+    JobSummary.print(out, job, env.execute(job), outputs.location());
     return 0;
   }
 }
