@@ -26,14 +26,27 @@ public final class CommonOptions {
   public static final List<Option> INPUT =
       List.of(
           Option.value("input", "path", null, "read JSON-lines events from this file or folder instead of the generator"),
-          Option.value("rate", "events/s", "0", "generator source rate over all subtasks; 0 is unlimited"));
+          Option.value("rate", "events/s", "0", "generator source rate over all subtasks; 0 is unlimited"),
+          Option.value(
+              "source",
+              "generator|files|kafka",
+              null,
+              "where events come from (default: files with --input, else the generator)"),
+          Option.value("bootstrap-servers", "host:port,...", null, "Kafka brokers, with --source kafka or --sink kafka"),
+          Option.value("topic", "name", null, "Kafka topic of JSON events, with --source kafka"),
+          Option.value("group-id", "id", null, "Kafka consumer group (default: streamsketch-<job>)"),
+          Option.value(
+              "starting-offsets",
+              "earliest|latest|committed|epoch-ms",
+              null,
+              "where a new run starts reading the topic (default: earliest); a restore resumes from its checkpoint"),
+          Option.flag("bounded", "stop at the topic's end offsets as of the start, then print the summary"));
 
   /** The windows of the sketch jobs and their local pre-aggregation. */
   public static final List<Option> RUNTIME =
       List.of(
           Option.value("sink", "files|kafka|postgres", "files", "where every output of the job goes"),
           Option.value("output", "dir", null, "--sink files: write JSON-lines results under this folder"),
-          Option.value("bootstrap-servers", "host:port,...", null, "the Kafka brokers (--sink kafka, --source kafka)"),
           Option.value("topic-prefix", "text", null, "--sink kafka: each output goes to topic <prefix><output> (default: '<job>.')"),
           Option.value(
               "transactional-id-prefix",

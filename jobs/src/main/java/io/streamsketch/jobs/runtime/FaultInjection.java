@@ -62,7 +62,12 @@ public final class FaultInjection {
     if (plan == null) {
       return events;
     }
-    return events.map(new FailAtPlannedPoints()).returns(events.getType()).uid("fault-injection").name("fault-injection");
+    return events
+        .map(new FailAtPlannedPoints())
+        .returns(events.getType())
+        .setParallelism(events.getParallelism())
+        .uid("fault-injection")
+        .name("fault-injection");
   }
 
   /** Throws at the planned points of the installed plan. */

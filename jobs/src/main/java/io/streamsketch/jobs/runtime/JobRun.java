@@ -19,12 +19,12 @@ public final class JobRun {
   private final Outputs outputs;
   private final DataStream<ClickEvent> events;
 
-  private JobRun(String job, ParsedArgs args) {
-    EventInput input = EventInput.from(args);
+  private JobRun(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
+    EventInput input = EventInput.from(job, args);
     this.job = job;
     this.outputs = new Outputs(OutputSinks.from(job, args));
     this.env = JobEnvironment.create(args);
-    this.events = FaultInjection.insert(input.events(env, outputs));
+    this.events = FaultInjection.insert(input.events(env, outputs, watermarks));
   }
 
   /** Builds a job's settings; a value they reject is a usage error naming the job. */
@@ -36,9 +36,17 @@ public final class JobRun {
     }
   }
 
-  /** Validates the input options, then creates the environment and the event stream. */
+  /**
+   * Validates the input options, then creates the environment and the event stream, whose sources assign the
+   * timestamps and {@code watermarks} of the job.
+   */
+  public static JobRun start(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
+    return new JobRun(job, args, watermarks);
+  }
+
+  /** As {@link #start(String, ParsedArgs, EventTime.Watermarks)}, for a job that does not use event time. */
   public static JobRun start(String job, ParsedArgs args) {
-    return new JobRun(job, args);
+    return new JobRun(job, args, null);
   }
 
   public DataStream<ClickEvent> events() {

@@ -73,10 +73,10 @@ public final class WindowedCountsJob implements JobCommand {
       DataStream<ClickEvent> lateForTumbling,
       DataStream<ClickEvent> lateForSliding) {}
 
-  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     KeyedStream<ClickEvent, String> viewsByPage =
-        EventTime.views(events, NAME, settings.outOfOrderness(), settings.idleness())
+        EventTime.views(events, NAME)
             .keyBy(event -> event.pageId, TypeInformation.of(String.class));
 
     SingleOutputStreamOperator<PageWindowCount> tumbling =
@@ -150,7 +150,7 @@ public final class WindowedCountsJob implements JobCommand {
                     args.nonNegativeDuration("allowed-lateness"),
                     args.nonNegativeDuration("out-of-orderness"),
                     args.duration("idleness")));
-    JobRun job = JobRun.start(NAME, args);
+    JobRun job = JobRun.start(NAME, args, new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     Results results = build(job.events(), settings);
     job.write(results.tumbling(), TUMBLING);
     job.write(results.sliding(), SLIDING);

@@ -2,6 +2,7 @@ package io.streamsketch.jobs.uniquevisitors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsketch.flink.io.ClickEventWatermarks;
 import io.streamsketch.flink.io.ClickstreamSource;
 import io.streamsketch.generator.GeneratorConfig;
 import io.streamsketch.model.ClickEvent;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -87,11 +87,16 @@ class UniqueVisitorsFailureIT {
     env.setParallelism(2);
     env.enableCheckpointing(100);
 
+    UniqueVisitorsJob.Settings settings = UniqueVisitorsJob.Settings.defaults();
     DataStream<ClickEvent> events =
-        env.fromSource(ClickstreamSource.create(CONFIG, EVENTS_PER_SECOND), WatermarkStrategy.noWatermarks(), "events")
+        env.fromSource(
+                ClickstreamSource.create(CONFIG, EVENTS_PER_SECOND),
+                ClickEventWatermarks.boundedOutOfOrderness(
+                    settings.windows().outOfOrderness(), settings.windows().idleness()),
+                "events")
             .map(new FailOnceAfterACheckpoint(injectFailure ? 8_000 : Long.MAX_VALUE))
             .name("inject-failure");
-    UniqueVisitorsJob.Results results = UniqueVisitorsJob.build(events, UniqueVisitorsJob.Settings.defaults());
+    UniqueVisitorsJob.Results results = UniqueVisitorsJob.build(events, settings);
     results.perPage().union(results.global()).sinkTo(new CollectToQueue());
     results.lateEvents().sinkTo(new DiscardingSink<>());
     env.execute("unique-visitors with failure " + injectFailure);
