@@ -1,12 +1,15 @@
 package io.streamsketch.jobs.runtime;
 
 import io.streamsketch.model.ClickEvent;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -28,6 +31,8 @@ public final class FaultInjection {
     final Set<Long> failAt = new ConcurrentSkipListSet<>();
     final Set<Long> failed = ConcurrentHashMap.newKeySet();
     final AtomicLong seen = new AtomicLong();
+    final AtomicLong latestCheckpoint = new AtomicLong();
+    final List<Long> checkpointsBeforeFailures = new CopyOnWriteArrayList<>();
     final long nanosPerEvent;
 
     /**
@@ -46,6 +51,11 @@ public final class FaultInjection {
     /** How many planned failures were thrown. */
     public int failuresThrown() {
       return failed.size();
+    }
+
+    /** For each failure thrown, the id of the latest checkpoint completed before it (0 for none): what it restored. */
+    public List<Long> checkpointsBeforeFailures() {
+      return List.copyOf(checkpointsBeforeFailures);
     }
   }
 
@@ -71,7 +81,7 @@ public final class FaultInjection {
   }
 
   /** Throws at the planned points of the installed plan. */
-  static final class FailAtPlannedPoints implements MapFunction<ClickEvent, ClickEvent> {
+  static final class FailAtPlannedPoints implements MapFunction<ClickEvent, ClickEvent>, CheckpointListener {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -85,9 +95,18 @@ public final class FaultInjection {
       }
       long n = current.seen.incrementAndGet();
       if (current.failAt.contains(n) && current.failed.add(n)) {
+        current.checkpointsBeforeFailures.add(current.latestCheckpoint.get());
         throw new IllegalStateException("injected failure at event " + n + " (test fault injection)");
       }
       return event;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+      Plan current = plan;
+      if (current != null) {
+        current.latestCheckpoint.accumulateAndGet(checkpointId, Math::max);
+      }
     }
   }
 }

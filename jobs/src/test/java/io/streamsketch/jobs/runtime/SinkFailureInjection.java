@@ -10,7 +10,6 @@ import io.streamsketch.testing.kafka.KafkaBrokerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +20,10 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -57,7 +59,6 @@ abstract class SinkFailureInjection {
   private static MiniCluster cluster;
 
   @TempDir static Path work;
-  private static Path confDir;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -73,22 +74,36 @@ abstract class SinkFailureInjection {
                 .setNumSlotsPerTaskManager(2)
                 .build());
     cluster.start();
-    TestStreamEnvironment.setAsContext(cluster, 2);
-    confDir = Files.createDirectories(work.resolve("conf"));
-    Files.writeString(
-        confDir.resolve("config.yaml"),
-        String.join(
-            "\n",
-            "state.backend.type: rocksdb",
-            "execution.checkpointing.incremental: true",
-            "execution.checkpointing.dir: " + work.resolve("checkpoints").toUri(),
-            "execution.checkpointing.interval: 300 ms",
-            "execution.checkpointing.mode: EXACTLY_ONCE",
-            "restart-strategy.type: fixed-delay",
-            "restart-strategy.fixed-delay.attempts: 10",
-            "restart-strategy.fixed-delay.delay: 200 ms",
-            "pipeline.generic-types: false",
-            ""));
+    Configuration job = new Configuration();
+    job.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    job.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    job.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
+    job.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
+    job.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    job.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
+    job.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+    ConfiguredTestEnvironment.setAsContext(cluster, job);
+  }
+
+  /**
+   * Runs every job the CLI builds in this JVM on {@link #cluster} with the test's configuration under the CLI's own:
+   * under a context environment the CLI does not read {@code config.yaml}, as under {@code flink run}.
+   */
+  private static final class ConfiguredTestEnvironment extends TestStreamEnvironment {
+    private ConfiguredTestEnvironment(MiniCluster cluster, Configuration conf) {
+      super(cluster, conf, 2, List.of(), List.of());
+    }
+
+    static void setAsContext(MiniCluster cluster, Configuration defaults) {
+      initializeContextEnvironment(
+          conf -> {
+            Configuration merged = new Configuration(defaults);
+            merged.addAll(conf);
+            ConfiguredTestEnvironment env = new ConfiguredTestEnvironment(cluster, merged);
+            env.configure(merged);
+            return env;
+          });
+    }
   }
 
   @AfterAll
@@ -125,7 +140,7 @@ abstract class SinkFailureInjection {
     Random random = new Random(seed);
     TreeSet<Long> points = new TreeSet<>();
     while (points.size() < 4) {
-      points.add(EVENTS / 10 + (long) (random.nextDouble() * EVENTS * 0.8));
+      points.add(EVENTS / 4 + (long) (random.nextDouble() * EVENTS * 0.7));
     }
     long terminateAt = points.pollFirst() + EVENTS / 20;
     FaultInjection.Plan plan = new FaultInjection.Plan(points, EVENTS_PER_SECOND);
@@ -134,6 +149,11 @@ abstract class SinkFailureInjection {
     run(job, topic, name + "-failures", jobOptions);
     replaced.get(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     assertThat(plan.failuresThrown()).as("exceptions thrown in an operator at " + points).isEqualTo(3);
+    assertThat(plan.checkpointsBeforeFailures())
+        .as("the latest completed checkpoint at each exception: a restore from a checkpoint, not from the start")
+        .last()
+        .isNotEqualTo(0L);
+    assertThat(plan.eventsSeen()).as("events seen, replays included").isGreaterThan(EVENTS);
     Map<String, List<String>> actual = committedOutputs(name + "-failures");
 
     assertThat(expected.get(OutputFolders.DEAD_LETTERS)).as("dead letters").hasSize(MALFORMED);
@@ -175,8 +195,7 @@ abstract class SinkFailureInjection {
                 "--topic", topic,
                 "--group-id", run,
                 "--bounded",
-                "--parallelism", "2",
-                "--conf-dir", confDir.toString()));
+                "--parallelism", "2"));
     args.addAll(sinkOptions(run));
     args.addAll(List.of(jobOptions));
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
