@@ -73,22 +73,30 @@ final class PostgresTables implements Serializable {
 
   /** The DDL, in the order it runs (README.md shows it). */
   List<String> ddl() {
-    List<String> ddl = new ArrayList<>();
-    ddl.add(layout == TableLayout.UPSERT
+    return new ArrayList<>(ddlByObject().values());
+  }
+
+  /** Each object's CREATE statement, by the object's name. */
+  private Map<String, String> ddlByObject() {
+    Map<String, String> ddl = new LinkedHashMap<>();
+    ddl.put(target(), layout == TableLayout.UPSERT
         ? "CREATE TABLE IF NOT EXISTS " + target() + " (result_key text PRIMARY KEY, revision bigint NOT NULL,"
             + " payload jsonb NOT NULL, written_at timestamptz NOT NULL DEFAULT now())"
         : "CREATE TABLE IF NOT EXISTS " + target() + " (record_id text PRIMARY KEY, payload jsonb NOT NULL,"
             + " written_at timestamptz NOT NULL DEFAULT now())");
-    ddl.add("CREATE TABLE IF NOT EXISTS " + staging() + " (transaction_id text NOT NULL, seq integer NOT NULL,"
-        + " row_key text NOT NULL, revision bigint NOT NULL, payload jsonb, rejected_reason text,"
-        + " payload_bytes integer NOT NULL, payload_head text)");
-    ddl.add("CREATE INDEX IF NOT EXISTS " + name + "_staging_transaction ON " + staging() + " (transaction_id)");
-    ddl.add("CREATE TABLE IF NOT EXISTS " + rejected() + " (record_id text PRIMARY KEY, row_key text NOT NULL,"
-        + " reason text NOT NULL, payload_bytes integer NOT NULL, payload_head text NOT NULL,"
-        + " written_at timestamptz NOT NULL DEFAULT now())");
-    ddl.add("CREATE TABLE IF NOT EXISTS " + markers() + " (transaction_id text PRIMARY KEY, sink_id text NOT NULL,"
-        + " target_table text NOT NULL, subtask integer NOT NULL, checkpoint_label bigint NOT NULL,"
-        + " row_count bigint NOT NULL, prepared_at timestamptz NOT NULL DEFAULT now(), applied_at timestamptz)");
+    ddl.put(staging(), "CREATE TABLE IF NOT EXISTS " + staging() + " (transaction_id text NOT NULL,"
+        + " seq integer NOT NULL, row_key text NOT NULL, revision bigint NOT NULL, payload jsonb,"
+        + " rejected_reason text, payload_bytes integer NOT NULL, payload_head text)");
+    String stagingIndex = schemaPrefix + name + "_staging_transaction";
+    ddl.put(stagingIndex, "CREATE INDEX IF NOT EXISTS " + name + "_staging_transaction ON " + staging()
+        + " (transaction_id)");
+    ddl.put(rejected(), "CREATE TABLE IF NOT EXISTS " + rejected() + " (record_id text PRIMARY KEY,"
+        + " row_key text NOT NULL, reason text NOT NULL, payload_bytes integer NOT NULL,"
+        + " payload_head text NOT NULL, written_at timestamptz NOT NULL DEFAULT now())");
+    ddl.put(markers(), "CREATE TABLE IF NOT EXISTS " + markers() + " (transaction_id text PRIMARY KEY,"
+        + " sink_id text NOT NULL, target_table text NOT NULL, subtask integer NOT NULL,"
+        + " checkpoint_label bigint NOT NULL, row_count bigint NOT NULL,"
+        + " prepared_at timestamptz NOT NULL DEFAULT now(), applied_at timestamptz)");
     return ddl;
   }
 
@@ -117,17 +125,26 @@ final class PostgresTables implements Serializable {
   }
 
   /**
-   * Creates the tables if absent, then checks that each has the columns the sink writes, with their types, its
+   * Creates the absent tables, then checks that each has the columns the sink writes, with their types, its
    * unique key, and no other column that an insert would have to fill. Serialised by an advisory lock, since
-   * concurrent CREATE TABLE IF NOT EXISTS of one name can fail.
+   * concurrent CREATE TABLE IF NOT EXISTS of one name can fail. Objects that exist are not touched at all:
+   * CREATE INDEX IF NOT EXISTS locks its table before it looks, and would wait for ever on a transaction
+   * prepared before a restart, which holds a lock on the staging table until it is committed.
    */
   void createOrCheck(Connection connection) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(false);
-    try (Statement statement = connection.createStatement()) {
+    try (Statement statement = connection.createStatement();
+        PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
       statement.execute("SELECT pg_advisory_xact_lock(hashtext('" + MARKER_TABLE + "'))");
-      for (String sql : ddl()) {
-        statement.execute(sql);
+      for (Map.Entry<String, String> object : ddlByObject().entrySet()) {
+        exists.setString(1, object.getKey());
+        try (ResultSet rs = exists.executeQuery()) {
+          rs.next();
+          if (!rs.getBoolean(1)) {
+            statement.execute(object.getValue());
+          }
+        }
       }
       connection.commit();
     } catch (SQLException e) {
