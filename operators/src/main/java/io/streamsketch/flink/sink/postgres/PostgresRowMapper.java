@@ -62,6 +62,18 @@ public final class PostgresRowMapper<T> implements Serializable {
     return new PostgresRowMapper<>(TableLayout.APPEND, Objects.requireNonNull(id, "id"), record -> 0L, toJson);
   }
 
+  /** A key of several fields as one text value, joined by {@code |}: {@code p10|1767225600000|1767225660000}. */
+  public static String compositeKey(Object... fields) {
+    StringBuilder key = new StringBuilder();
+    for (int i = 0; i < fields.length; i++) {
+      if (i > 0) {
+        key.append('|');
+      }
+      key.append(fields[i]);
+    }
+    return key.toString();
+  }
+
   public TableLayout layout() {
     return layout;
   }

@@ -49,6 +49,16 @@ public class PostgresSinkBuilder<T> {
     return this;
   }
 
+  /**
+   * Sink id {@code <job>.<output>} and table {@code <output>} with {@code -} turned into {@code _}: the naming the
+   * jobs' outputs use (README.md, section PostgreSQL).
+   */
+  public PostgresSinkBuilder<T> forOutput(String job, String output) {
+    this.sinkId = job + "." + output;
+    this.table = output.replace('-', '_');
+    return this;
+  }
+
   public PostgresSinkBuilder<T> rowMapper(PostgresRowMapper<T> rowMapper) {
     this.rowMapper = rowMapper;
     return this;

@@ -93,6 +93,17 @@ class PostgresSinkSerializersTest {
   }
 
   @Test
+  void aJobOutputMapsOntoASinkIdAndATable() {
+    PostgresSink<Revision> sink = PostgresSink.<Revision>builder().jdbcUrl("jdbc:postgresql://x/db")
+        .forOutput("windowed-counts", "tumbling-counts").rowMapper(Revision.upsertMapper()).build();
+
+    assertThat(sink.sinkId()).isEqualTo("windowed-counts.tumbling-counts");
+    assertThat(sink.table()).isEqualTo("tumbling_counts");
+    assertThat(PostgresRowMapper.compositeKey("p10", 1767225600000L, 1767225660000L))
+        .isEqualTo("p10|1767225600000|1767225660000");
+  }
+
+  @Test
   void builderRefusesBadSettingsWithoutConnecting() {
     assertThatThrownBy(() -> PostgresSink.<Revision>builder().jdbcUrl("jdbc:mysql://x").build())
         .hasMessageContaining("jdbc:postgresql:");
