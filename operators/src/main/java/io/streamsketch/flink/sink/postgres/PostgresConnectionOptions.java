@@ -2,10 +2,10 @@ package io.streamsketch.flink.sink.postgres;
 
 import java.io.Serializable;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import org.postgresql.Driver;
 
 /**
  * Where the sink connects. The password is never part of the job graph: only the name of the environment variable
@@ -55,7 +55,13 @@ public final class PostgresConnectionOptions implements Serializable {
     properties.setProperty("tcpKeepAlive", "true");
     properties.setProperty("ApplicationName", applicationName);
     try {
-      return DriverManager.getConnection(jdbcUrl, properties);
+      // The driver itself rather than DriverManager, which on a cluster may not see a driver that came in the
+      // job jar (Flink's user-code class loader) and would answer "No suitable driver".
+      Connection connection = new Driver().connect(jdbcUrl, properties);
+      if (connection == null) {
+        throw new PostgresSinkException("not a PostgreSQL JDBC URL: " + displayUrl());
+      }
+      return connection;
     } catch (SQLException e) {
       throw new PostgresSinkException(
           "cannot connect to PostgreSQL at " + displayUrl() + ": " + oneLine(e) + " (SQLSTATE " + e.getSQLState() + ")", e);
