@@ -7,7 +7,7 @@ import java.util.Objects;
  * impressions among them that at least one click of the same user and ad followed within the join interval, and
  * their ratio.
  */
-public class AdCtr implements OutputRecord {
+public class AdCtr implements Result {
   public String adId;
   /** Inclusive, epoch milliseconds. */
   public long windowStart;

@@ -9,7 +9,7 @@ import java.util.Objects;
  * within the allowed lateness, so for each (pageId, windowStart, windowEnd) the record with the highest firing
  * stands (Spark's "update" output mode).
  */
-public class PageWindowCount implements OutputRecord {
+public class PageWindowCount implements Result {
   public String pageId;
   /** Inclusive, epoch milliseconds. */
   public long windowStart;

@@ -9,7 +9,7 @@ import java.util.Objects;
  * session no longer exists (a late event moved its start or merged it into another session). A retraction repeats
  * the fields of the version it withdraws.
  */
-public class SessionSummary implements OutputRecord {
+public class SessionSummary implements Result {
   public String userId;
   /** Time of the session's first event, epoch milliseconds. */
   public long sessionStart;

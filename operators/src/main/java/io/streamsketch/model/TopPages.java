@@ -15,7 +15,7 @@ import java.util.Objects;
  * exact views ({@code exactViews}) and the estimate of a DataSketches frequent-items sketch ({@code
  * datasketchesEstimates}); without, they are −1 and null, and the JSON leaves them out.
  */
-public class TopPages implements OutputRecord {
+public class TopPages implements Result {
   public long windowStart;
   public long windowEnd;
   public long totalViews;

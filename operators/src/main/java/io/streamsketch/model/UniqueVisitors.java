@@ -10,7 +10,7 @@ import java.util.Objects;
  * relative standard errors. In exact mode all three are the exact count. With {@code --verify}, {@code exact} and
  * {@code datasketches} are the exact count and Apache DataSketches' HLL estimate over the same window; else −1.
  */
-public class UniqueVisitors implements OutputRecord {
+public class UniqueVisitors implements Result {
   public static final String ALL_PAGES = "*";
 
   public String pageId;

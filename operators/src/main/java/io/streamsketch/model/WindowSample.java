@@ -11,7 +11,7 @@ import java.util.Objects;
  * datasketchesEventIds} the event ids of a DataSketches reservoir of the same k over the same window; without, they
  * are −1 and null, and the JSON leaves them out.
  */
-public class WindowSample implements OutputRecord {
+public class WindowSample implements Result {
   public long windowStart;
   public long windowEnd;
   public int k;

@@ -5,6 +5,7 @@ import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.OutputRecord;
 import java.io.PrintStream;
+import org.apache.flink.api.common.JobExecutionResult;
 import java.util.function.Supplier;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -65,7 +66,11 @@ public final class JobRun {
   /** Runs the job and prints its summary; returns the exit status. */
   public int execute(PrintStream out) throws Exception {
     outputs.wire();
-    JobSummary.print(out, job, env.execute(job), outputs.location());
+    JobExecutionResult result = env.execute(job);
+    if (result.isJobExecutionResult()) {
+      outputs.finished();
+    }
+    JobSummary.print(out, job, result, outputs.location());
     return 0;
   }
 }

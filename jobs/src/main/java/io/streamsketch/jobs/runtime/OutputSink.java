@@ -25,6 +25,9 @@ interface OutputSink {
   /** Where the results go, for the summary's last line; null when nothing is written. */
   String location();
 
+  /** Called once the job has finished successfully (not when it was only submitted): a last clean-up. */
+  default void finished() {}
+
   /** Releases what {@link #prepare} held (an admin client); called when the job's graph is built. */
   default void close() {}
 }

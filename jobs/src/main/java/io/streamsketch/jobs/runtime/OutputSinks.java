@@ -22,8 +22,7 @@ final class OutputSinks {
     }
     return switch (sink) {
       case "kafka" -> kafka(job, args);
-      case "postgres" -> throw new UsageException(
-          job + ": --sink postgres is not available yet (the PostgreSQL sink is still being written); use files or kafka");
+      case "postgres" -> postgres(job, args);
       default -> {
         // --bootstrap-servers may serve a Kafka input; the other Kafka sink options would be ignored silently.
         refuse(job, args, sink, KAFKA_OPTIONS.subList(1, KAFKA_OPTIONS.size()), "kafka");
@@ -44,6 +43,15 @@ final class OutputSinks {
       throw new UsageException(job + ": --transactional-id-prefix must not be empty");
     }
     return new KafkaOutputs(servers, topicPrefix, idPrefix, args.duration("transaction-timeout"));
+  }
+
+  private static OutputSink postgres(String job, ParsedArgs args) {
+    String url = args.string("jdbc-url");
+    if (url == null) {
+      throw new UsageException(job + ": --sink postgres needs --jdbc-url jdbc:postgresql://host:port/database");
+    }
+    refuse(job, args, "postgres", KAFKA_OPTIONS.subList(1, KAFKA_OPTIONS.size()), "kafka");
+    return new PostgresOutputs(job, url, args.string("jdbc-user"), args.string("jdbc-password-env"));
   }
 
   private static void refuse(String job, ParsedArgs args, String sink, List<String> options, String owner) {

@@ -65,6 +65,11 @@ final class Outputs {
     }
   }
 
+  /** The job finished successfully: every output is committed. */
+  void finished() {
+    sink.finished();
+  }
+
   String location() {
     return sink.location();
   }
