@@ -4,24 +4,16 @@ import io.streamsketch.flink.io.InputRecord;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.DeadLetter;
-import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * A Kafka topic as a job's input ({@code --source kafka}). Each record's value is one JSON event, parsed in the
@@ -33,9 +25,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * committed}. Records of aborted transactions are never read ({@code isolation.level=read_committed}).
  */
 final class KafkaInput {
-  /** How long the check before the start waits for the broker. */
-  static final int CHECK_TIMEOUT_MS = 5_000;
-
   private final String bootstrapServers;
   private final String topic;
   private final String groupId;
@@ -64,7 +53,10 @@ final class KafkaInput {
     String startingOffsets =
         args.has("starting-offsets") ? args.string("starting-offsets").toLowerCase(Locale.ROOT) : "earliest";
     offsetsInitializer(job, startingOffsets); // Validates the value now.
-    int partitions = partitions(job, bootstrapServers, topic);
+    int partitions;
+    try (KafkaTopics topics = KafkaTopics.connect(job, bootstrapServers)) {
+      partitions = topics.existingPartitions(topic);
+    }
     return new KafkaInput(bootstrapServers, topic, groupId, startingOffsets, args.flag("bounded"), partitions);
   }
 
@@ -116,56 +108,6 @@ final class KafkaInput {
                 + startingOffsets
                 + "'");
     }
-  }
-
-  /** The topic's partition count; a usage error if the topic is missing or no broker answers in time. */
-  private static int partitions(String job, String bootstrapServers, String topic) {
-    Properties props = new Properties();
-    props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(CHECK_TIMEOUT_MS));
-    props.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(CHECK_TIMEOUT_MS));
-    try (Admin admin = Admin.create(props)) {
-      return admin
-          .describeTopics(List.of(topic))
-          .allTopicNames()
-          .get(CHECK_TIMEOUT_MS + 1_000L, TimeUnit.MILLISECONDS)
-          .get(topic)
-          .partitions()
-          .size();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-        throw new UsageException(job + ": topic '" + topic + "' does not exist on " + bootstrapServers);
-      }
-      throw noBroker(job, bootstrapServers, e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw noBroker(job, bootstrapServers, e);
-    } catch (KafkaException e) {
-      // Raised by Admin.create for a malformed or unresolvable --bootstrap-servers.
-      throw new UsageException(job + ": --bootstrap-servers '" + bootstrapServers + "': " + rootMessage(e));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UsageException(job + ": interrupted while checking topic '" + topic + "'");
-    }
-  }
-
-  private static UsageException noBroker(String job, String bootstrapServers, Throwable cause) {
-    return new UsageException(
-        job
-            + ": no Kafka broker answered at "
-            + bootstrapServers
-            + " within "
-            + CHECK_TIMEOUT_MS / 1000
-            + " s ("
-            + rootMessage(cause)
-            + ")");
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
   }
 
   /** A record's value is one event as UTF-8 JSON; anything else becomes a dead letter, its bytes shown as text. */

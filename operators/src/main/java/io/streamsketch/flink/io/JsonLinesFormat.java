@@ -3,6 +3,7 @@ package io.streamsketch.flink.io;
 import io.streamsketch.model.DeadLetter;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -40,20 +41,24 @@ public final class JsonLinesFormat extends SimpleStreamFormat<InputRecord> {
     return InputRecord.TYPE;
   }
 
-  /** Reads lines from a whole file (the format is not splittable, so every reader starts at byte 0). */
-  static final class Reader implements StreamFormat.Reader<InputRecord> {
+  /**
+   * The lines of a JSON-lines stream as bytes, by the rules of this format: without their line break, the byte-order
+   * mark of the first line dropped, at most {@link #MAX_LINE_BYTES} bytes each.
+   */
+  public static final class Lines implements Closeable {
     private final InputStream in;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     private boolean firstLine = true;
+    private boolean truncated;
 
-    Reader(InputStream in) {
+    public Lines(InputStream in) {
       this.in = in;
     }
 
-    @Override
-    public InputRecord read() throws IOException {
+    /** The next line, or null at the end of the stream. */
+    public byte[] next() throws IOException {
       line.reset();
-      boolean tooLong = false;
+      truncated = false;
       int b = in.read();
       if (b < 0) {
         return null;
@@ -62,7 +67,7 @@ public final class JsonLinesFormat extends SimpleStreamFormat<InputRecord> {
         if (line.size() < MAX_LINE_BYTES) {
           line.write(b);
         } else {
-          tooLong = true;
+          truncated = true;
         }
         b = in.read();
       }
@@ -73,22 +78,49 @@ public final class JsonLinesFormat extends SimpleStreamFormat<InputRecord> {
           bytes = Arrays.copyOfRange(bytes, 3, bytes.length);
         }
       }
-      if (tooLong) {
-        byte[] start = Arrays.copyOf(bytes, SHOWN_BYTES_OF_LONG_LINE);
-        return InputRecord.deadLetter(
-            new DeadLetter(
-                ClickEventParser.decodeForDisplay(start),
-                "line longer than " + MAX_LINE_BYTES + " bytes (its first " + SHOWN_BYTES_OF_LONG_LINE + " shown)"));
-      }
-      if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
+      if (!truncated && bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
         bytes = Arrays.copyOf(bytes, bytes.length - 1);
       }
-      return InputRecord.parse(bytes);
+      return bytes;
+    }
+
+    /** Whether the line {@link #next} returned was cut at {@link #MAX_LINE_BYTES}. */
+    public boolean truncated() {
+      return truncated;
     }
 
     @Override
     public void close() throws IOException {
       in.close();
+    }
+  }
+
+  /** Reads a whole file (the format is not splittable, so every reader starts at byte 0). */
+  static final class Reader implements StreamFormat.Reader<InputRecord> {
+    private final Lines lines;
+
+    Reader(InputStream in) {
+      this.lines = new Lines(in);
+    }
+
+    @Override
+    public InputRecord read() throws IOException {
+      byte[] line = lines.next();
+      if (line == null) {
+        return null;
+      }
+      if (lines.truncated()) {
+        return InputRecord.deadLetter(
+            new DeadLetter(
+                ClickEventParser.decodeForDisplay(Arrays.copyOf(line, SHOWN_BYTES_OF_LONG_LINE)),
+                "line longer than " + MAX_LINE_BYTES + " bytes (its first " + SHOWN_BYTES_OF_LONG_LINE + " shown)"));
+      }
+      return InputRecord.parse(line);
+    }
+
+    @Override
+    public void close() throws IOException {
+      lines.close();
     }
   }
 }
