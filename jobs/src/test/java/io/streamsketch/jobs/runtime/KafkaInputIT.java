@@ -151,7 +151,7 @@ class KafkaInputIT {
     EventTime.Watermarks watermarks = new EventTime.Watermarks(settings.outOfOrderness(), Duration.ofSeconds(1));
     WindowedCountsJob.Results results =
         WindowedCountsJob.build(
-            EventInput.from("windowed-counts", args).events(env, new OutputFolders(null), watermarks), settings);
+            EventInput.from("windowed-counts", args).events(env, new Outputs(new OutputFolders(null)), watermarks), settings);
     results.tumbling().sinkTo(CollectToQueue.into(COUNTS));
     Queue<PageWindowCount> counts = CollectToQueue.queue(COUNTS);
 
@@ -211,7 +211,7 @@ class KafkaInputIT {
     DataStream<ClickEvent> input =
         EventInput.from("windowed-counts", args)
             .events(
-                env, new OutputFolders(null), new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
+                env, new Outputs(new OutputFolders(null)), new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     FAILURES.set(0);
     COMMITTED_BEFORE_THE_FAILURE.set(0);
     WindowedCountsJob.build(input.map(new RewindGroupAndFailOnce(KAFKA.bootstrapServers(), group, topic)), settings)
