@@ -49,9 +49,30 @@ class OutputSinksTest {
   }
 
   @Test
-  void postgresIsNotAvailableYet() throws Exception {
+  void postgresNeedsAJdbcUrl() throws Exception {
     assertThat(run("windowed-counts", "--sink", "postgres")).isEqualTo(2);
-    assertThat(stderr()).contains("--sink postgres is not available yet");
+    assertThat(stderr()).contains("--sink postgres needs --jdbc-url");
+  }
+
+  @Test
+  void anUnreachableDatabaseIsOneClearLineAndExitTwo() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    String url = "jdbc:postgresql://localhost:" + closedPort + "/postgres";
+    assertThat(run("windowed-counts", "--sink", "postgres", "--jdbc-url", url, "--jdbc-user", "postgres"))
+        .isEqualTo(2);
+    assertThat(stderr()).startsWith("error: windowed-counts: --sink postgres: ").contains(url).hasLineCount(1);
+  }
+
+  @Test
+  void thePasswordOptionTakesTheNameOfAVariable() throws Exception {
+    assertThat(
+            run("windowed-counts", "--sink", "postgres", "--jdbc-url", "jdbc:postgresql://localhost/db",
+                "--jdbc-password-env", "secret!"))
+        .isEqualTo(2);
+    assertThat(stderr()).contains("must name an environment variable").hasLineCount(1);
   }
 
   @Test
