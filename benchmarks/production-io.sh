@@ -92,7 +92,7 @@ appender.file.name = File
 appender.file.fileName = ${sys:rest.log}
 appender.file.layout.type = PatternLayout
 appender.file.layout.pattern = %m%n
-logger.rest.name = org.apache.flink.runtime.rest.RestServerEndpoint
+logger.rest.name = org.apache.flink.runtime
 logger.rest.level = INFO
 LOG
 for incremental in true false; do
