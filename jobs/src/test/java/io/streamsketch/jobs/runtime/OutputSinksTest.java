@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsketch.jobs.StreamSketchCli;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -56,10 +57,7 @@ class OutputSinksTest {
 
   @Test
   void anUnreachableDatabaseIsOneClearLineAndExitTwo() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = closedPort();
     String url = "jdbc:postgresql://localhost:" + closedPort + "/postgres";
     assertThat(run("windowed-counts", "--sink", "postgres", "--jdbc-url", url, "--jdbc-user", "postgres"))
         .isEqualTo(2);
@@ -77,14 +75,18 @@ class OutputSinksTest {
 
   @Test
   void anUnreachableBrokerIsOneClearLineAndExitTwo() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = closedPort();
     assertThat(run("windowed-counts", "--sink", "kafka", "--bootstrap-servers", "localhost:" + closedPort))
         .isEqualTo(2);
     assertThat(stderr())
         .startsWith("error: --bootstrap-servers localhost:" + closedPort + ": could not reach the broker: no answer")
         .hasLineCount(1);
+  }
+
+  /** A port nothing listens on: one just released by a server socket. */
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 }
