@@ -12,6 +12,8 @@ jar="$root/jobs/target/streamsketch-jobs.jar"
 conf="$root/flink-conf"
 work="$root/local/flink"
 mkdir -p "$work/log"
+# config.yaml names no checkpoint folder (java -jar runs use a per-user one): this cluster's is under local/flink.
+checkpoints=(-D "execution.checkpointing.dir=file://$work/checkpoints")
 
 # The module opens a Flink distribution passes on Java 17 (env.java.opts.all).
 JAVA_OPENS=(
@@ -50,7 +52,7 @@ start_process() {
   # shellcheck disable=SC2086
   nohup java "${JAVA_OPENS[@]}" $memory \
     -Dlog.file="$work/log/$name.log" -Dlog4j.configurationFile="$conf/log4j.properties" \
-    -cp "$lib/*" "$main" --configDir "$conf" >"$work/log/$name.out" 2>&1 &
+    -cp "$lib/*" "$main" --configDir "$conf" "${checkpoints[@]}" >"$work/log/$name.out" 2>&1 &
   echo $! >"$work/$name.pid"
 }
 
@@ -78,7 +80,7 @@ case "${1:-}" in
     # shellcheck disable=SC2086
     nohup java "${JAVA_OPENS[@]}" $tm_jvm \
       -Dlog.file="$work/log/taskmanager.log" -Dlog4j.configurationFile="$conf/log4j.properties" \
-      -cp "$lib/*" org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$conf" $tm_dynamic \
+      -cp "$lib/*" org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$conf" "${checkpoints[@]}" $tm_dynamic \
       >"$work/log/taskmanager.out" 2>&1 &
     echo $! >"$work/taskmanager.pid"
     wait_for_task_manager

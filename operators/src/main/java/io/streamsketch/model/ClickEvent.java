@@ -49,14 +49,18 @@ public class ClickEvent implements OutputRecord {
 
   @Override
   public String toJson() {
+    return jsonFields().toString();
+  }
+
+  /** The event's fields as an open JSON object, for records that extend the event with fields of their own. */
+  Json jsonFields() {
     return Json.object()
         .field("eventId", eventId)
         .field("userId", userId)
         .field("pageId", pageId)
         .field("kind", kind.name())
         .field("adId", adId)
-        .field("eventTime", eventTime)
-        .toString();
+        .field("eventTime", eventTime);
   }
 
   @Override

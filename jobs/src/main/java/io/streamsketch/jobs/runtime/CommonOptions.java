@@ -68,7 +68,12 @@ public final class CommonOptions {
               "--sink postgres: the NAME of the environment variable holding the password (never the password)"),
           Option.value("parallelism", "n", null, "job parallelism (default: parallelism.default of the configuration)"),
           Option.value("state-backend", "hashmap|rocksdb", null, "state backend (default: from config.yaml)"),
-          Option.value("checkpoint-dir", "path", null, "checkpoint folder (default: from config.yaml)"),
+          Option.value(
+              "checkpoint-dir",
+              "path",
+              null,
+              "checkpoint folder (default: config.yaml's, else <java.io.tmpdir>/streamsketch-<user>/checkpoints)"),
+          Option.flag("keep-checkpoints", "keep a finished java -jar run's checkpoint folder (a failed run keeps it)"),
           Option.value("conf-dir", "dir", "flink-conf", "folder with config.yaml, for runs with java -jar"),
           Option.flag("web-ui", "serve Flink's web UI on localhost while a java -jar run lasts"));
 

@@ -44,6 +44,7 @@ public final class EventInput {
 
   /** The input that {@code args} selects, validated (a Kafka topic checked on its broker) before any Flink work. */
   public static EventInput from(String job, ParsedArgs args) {
+    PathChecks.readable(args, "input");
     String path = args.string("input");
     String source = args.has("source") ? args.choice("source", "generator", "files", "kafka") : null;
     if (source == null) {

@@ -4,9 +4,14 @@ import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.OutputRecord;
+import java.io.IOException;
 import java.io.PrintStream;
-import org.apache.flink.api.common.JobExecutionResult;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -19,13 +24,16 @@ public final class JobRun {
   private final StreamExecutionEnvironment env;
   private final Outputs outputs;
   private final DataStream<ClickEvent> events;
+  private final boolean keepCheckpoints;
 
   private JobRun(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
     EventInput input = EventInput.from(job, args);
     this.job = job;
+    PathChecks.writableFolder(args, "output");
     this.outputs = new Outputs(OutputSinks.from(job, args));
     this.env = JobEnvironment.create(args);
     this.events = FaultInjection.insert(input.events(env, outputs, watermarks));
+    this.keepCheckpoints = args.flag("keep-checkpoints");
   }
 
   /** Builds a job's settings; a value they reject is a usage error naming the job. */
@@ -71,6 +79,27 @@ public final class JobRun {
       outputs.finished();
     }
     JobSummary.print(out, job, result, outputs.location());
+    if (result.isJobExecutionResult() && StreamExecutionEnvironment.areExplicitEnvironmentsAllowed()) {
+      finishedLocally(result.getJobID(), out);
+    }
     return 0;
+  }
+
+  /**
+   * After a local run that finished: its checkpoint folder goes, unless {@code --keep-checkpoints}. Flink discards a
+   * finished job's completed checkpoints itself, but the files of incremental RocksDB checkpoints stay behind in the
+   * folder for good; a failed or cancelled run never gets here and keeps its checkpoints to be resumed from.
+   */
+  private void finishedLocally(JobID id, PrintStream out) throws IOException {
+    Optional<String> checkpoints = env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+    if (checkpoints.isPresent()) {
+      Path folder = new Path(checkpoints.get(), id.toHexString());
+      if (keepCheckpoints) {
+        out.println("  checkpoints in " + folder.getPath());
+      } else {
+        folder.getFileSystem().delete(folder, true);
+      }
+    }
+    LocalLogging.file().ifPresent(file -> out.println("  log in " + file));
   }
 }

@@ -51,7 +51,10 @@ import org.apache.flink.util.OutputTag;
  * idle source resumes, say) to its own late output, with its event count.
  *
  * <p>Works with any window assigner whose windows are known per element (tumbling, sliding); merging (session)
- * windows need a keyed window with the mergeable aggregate functions of this package instead.
+ * windows need a keyed window with the mergeable aggregate functions of this package instead. With overlapping
+ * (sliding) windows, an event late for some of its windows only is counted in the others and is written nowhere for
+ * the late ones (Flink's rule too): only with non-overlapping windows is {@code lateEvents} every (event, window)
+ * pair not counted. Keyed sliding windows can account for every pair with {@code flink.window.LateWindowRouter}.
  */
 public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator<WindowPartial<ACC>>
     implements OneInputStreamOperator<IN, WindowPartial<ACC>>, BoundedOneInput {

@@ -13,6 +13,7 @@ import org.postgresql.Driver;
  */
 public final class PostgresConnectionOptions implements Serializable {
   private static final long serialVersionUID = 1L;
+  static final Duration SOCKET_TIMEOUT = Duration.ofMinutes(10);
 
   private final String jdbcUrl;
   private final String user;
@@ -53,6 +54,8 @@ public final class PostgresConnectionOptions implements Serializable {
     properties.setProperty("connectTimeout", Long.toString(seconds));
     properties.setProperty("loginTimeout", Long.toString(seconds));
     properties.setProperty("tcpKeepAlive", "true");
+    // A statement of this sink takes milliseconds to seconds; one that waits this long is on a dead connection.
+    properties.setProperty("socketTimeout", Long.toString(SOCKET_TIMEOUT.toSeconds()));
     properties.setProperty("ApplicationName", applicationName);
     try {
       // The driver itself rather than DriverManager, which on a cluster may not see a driver that came in the
@@ -68,7 +71,11 @@ public final class PostgresConnectionOptions implements Serializable {
     }
   }
 
+  /** The first line of the message; for a failed batch, of the statement's own error rather than the batch's. */
   static String oneLine(Throwable e) {
+    if (e instanceof SQLException sql && sql.getNextException() != null) {
+      return oneLine(sql.getNextException());
+    }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);

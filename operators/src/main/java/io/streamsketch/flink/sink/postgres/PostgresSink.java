@@ -126,6 +126,7 @@ public class PostgresSink<T>
         context.getTaskInfo().getNumberOfParallelSubtasks(),
         context.getRestoredCheckpointId(),
         restoredState,
+        context.metricGroup().getNumRecordsSendCounter(),
         rejected);
   }
 

@@ -42,6 +42,8 @@ class PostgresWriter<T>
   private final String sinkId;
   private final int subtask;
   private final int maxPayloadBytes;
+  /** Rows staged for the table (Flink's numRecordsSend), and rows staged for the rejected table. */
+  private final Counter sentRecords;
   private final Counter rejectedRecords;
   /** Random per writer instance: see {@link TransactionId}. */
   private final String attempt;
@@ -67,6 +69,7 @@ class PostgresWriter<T>
       int parallelism,
       OptionalLong restoredCheckpointId,
       Collection<PostgresWriterState> restoredStates,
+      Counter sentRecords,
       Counter rejectedRecords)
       throws IOException {
     this.connectionOptions = connectionOptions;
@@ -75,6 +78,7 @@ class PostgresWriter<T>
     this.sinkId = sinkId;
     this.subtask = subtask;
     this.maxPayloadBytes = maxPayloadBytes;
+    this.sentRecords = sentRecords;
     this.rejectedRecords = rejectedRecords;
     this.attempt = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(4);
     this.nextCheckpointLabel = restoredCheckpointId.orElse(0L) + 1;
@@ -162,6 +166,7 @@ class PostgresWriter<T>
     stage.setString(3, row.key());
     stage.setLong(4, row.revision());
     if (rejection == null) {
+      sentRecords.inc();
       stage.setString(5, payload);
       stage.setNull(6, java.sql.Types.VARCHAR);
       stage.setInt(7, bytes);

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -20,6 +22,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -69,15 +74,12 @@ class PostgresSinkIT {
     run("failing", failAt);
 
     assertThat(FAILED_AT).as("injected failures").isEqualTo(failAt);
-    Map<String, String> expected = new TreeMap<>();
-    for (long i = RECORDS - KEYS; i < RECORDS; i++) {
-      expected.put("k" + (i % KEYS), (i / KEYS) + "/" + i);
-    }
+    Map<String, String> expected = expectedStanding();
     for (String run : new String[] {"clean", "failing"}) {
       assertThat(standing("results_" + run)).as(run + " upserts").isEqualTo(expected);
       assertThat(testing.count("SELECT count(*) FROM records_" + run)).as(run + " appends").isEqualTo(RECORDS);
       assertThat(testing.count("SELECT count(DISTINCT payload->>'value') FROM records_" + run)).isEqualTo(RECORDS);
-      for (String sink : new String[] {"results-" + run, "records-" + run}) {
+      for (String sink : new String[] {run + "-results", run + "-records"}) {
         assertThat(testing.count("SELECT coalesce(sum(row_count), 0) FROM streamsketch_sink_commits"
             + " WHERE sink_id = '" + sink + "'")).as(sink + ": rows in committed transactions").isEqualTo(RECORDS);
         assertThat(testing.count("SELECT count(*) FROM streamsketch_sink_commits"
@@ -86,13 +88,65 @@ class PostgresSinkIT {
       assertThat(testing.count("SELECT count(*) FROM results_" + run + "_staging")).isZero();
       assertThat(testing.count("SELECT count(*) FROM records_" + run + "_staging")).isZero();
     }
-    for (String sink : new String[] {"results-failing", "records-failing"}) {
+    for (String sink : new String[] {"failing-results", "failing-records"}) {
       assertThat(testing.count("SELECT count(DISTINCT split_part(transaction_id, ':', 5))"
           + " FROM streamsketch_sink_commits WHERE sink_id = '" + sink + "'"))
           .as(sink + ": writer attempts with committed transactions (the failures came after commits)")
           .isGreaterThan(1);
     }
     assertThat(testing.preparedTransactions()).isEmpty();
+  }
+
+  /**
+   * A job cancelled after a savepoint leaves the transactions of its unfinished checkpoint prepared; a new job
+   * (another JobID) restored from the savepoint commits what the savepoint owns, rolls back the rest and ends
+   * with the standing results of an uninterrupted run. The rows written between savepoint and cancel are written
+   * again, which the upsert by revision and the append by id absorb.
+   */
+  @Test
+  void aJobRestoredFromASavepointLeavesNoPreparedTransactionAndTheStandingResults() throws Exception {
+    FAIL_AT.clear();
+    JobClient first = pipeline("savepoint", new Configuration()).executeAsync("postgres sink before the savepoint");
+    pollUntil(() -> testing.count("SELECT count(*) FROM records_savepoint") > 0, "first rows committed");
+    String savepoint = first.triggerSavepoint(checkpoints.resolve("savepoints").toUri().toString(),
+        SavepointFormatType.CANONICAL).get();
+    pollUntil(() -> testing.count("SELECT count(*) FROM records_savepoint") > RECORDS / 4, "rows after the savepoint");
+    first.cancel().get();
+    pollUntil(() -> first.getJobStatus().get() == JobStatus.CANCELED, "the first job cancelled");
+
+    Configuration restore = new Configuration();
+    restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+    pipeline("savepoint", restore).execute("postgres sink restored from the savepoint");
+
+    assertThat(standing("results_savepoint")).isEqualTo(expectedStanding());
+    assertThat(testing.count("SELECT count(*) FROM records_savepoint")).isEqualTo(RECORDS);
+    assertThat(testing.count("SELECT count(*) FROM records_savepoint_staging")).isZero();
+    assertThat(testing.count("SELECT count(*) FROM streamsketch_sink_commits WHERE sink_id LIKE 'savepoint-%'"
+        + " AND applied_at IS NULL")).isZero();
+    assertThat(testing.preparedTransactions()).isEmpty();
+  }
+
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void pollUntil(Condition condition, String what) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!condition.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 2 minutes: " + what);
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+  }
+
+  /** Per key, the revision and value of its last record. */
+  private static Map<String, String> expectedStanding() {
+    Map<String, String> expected = new TreeMap<>();
+    for (long i = RECORDS - KEYS; i < RECORDS; i++) {
+      expected.put("k" + (i % KEYS), (i / KEYS) + "/" + i);
+    }
+    return expected;
   }
 
   private Map<String, String> standing(String table) throws Exception {
@@ -109,7 +163,11 @@ class PostgresSinkIT {
     FAIL_AT.clear();
     FAIL_AT.addAll(failAt);
     FAILED_AT.clear();
-    Configuration conf = new Configuration();
+    pipeline(name, new Configuration()).execute("postgres sink " + name);
+  }
+
+  /** The job, writing to the tables {@code results_<name>} and {@code records_<name>}. */
+  private StreamExecutionEnvironment pipeline(String name, Configuration conf) {
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.resolve(name).toUri().toString());
@@ -130,12 +188,12 @@ class PostgresSinkIT {
         .map(new FailOncePerPoint())
         .name("inject-failures")
         .uid("inject-failures");
-    records.sinkTo(sink("results-" + name, "results_" + name, Revision.upsertMapper()))
+    records.sinkTo(sink(name + "-results", "results_" + name, Revision.upsertMapper()))
         .name("results").uid("results");
-    records.sinkTo(sink("records-" + name, "records_" + name,
+    records.sinkTo(sink(name + "-records", "records_" + name,
             PostgresRowMapper.<Revision>append(r -> Long.toString(r.value), Revision::toJson)))
         .name("records").uid("records-sink");
-    env.execute("postgres sink " + name);
+    return env;
   }
 
   private static PostgresSink<Revision> sink(String sinkId, String table, PostgresRowMapper<Revision> mapper) {

@@ -37,7 +37,7 @@ final class PostgresSinkTesting {
       int parallelism, OptionalLong restoredCheckpoint, Collection<PostgresWriterState> restored, Counter rejected,
       int maxPayloadBytes) throws Exception {
     return new PostgresWriter<>(options(), tables, mapper, sinkId, maxPayloadBytes, subtask, parallelism,
-        restoredCheckpoint, restored, rejected);
+        restoredCheckpoint, restored, new SimpleCounter(), rejected);
   }
 
   PostgresCommitter committer(String sinkId, PostgresTables tables, List<Duration> sleeps) {

@@ -101,6 +101,22 @@ class PostgresWriterRecoveryTest {
   }
 
   @Test
+  void aPayloadThatIsNotJsonFailsTheWriterWithTheServersReason() throws Exception {
+    PostgresTables tables = new PostgresTables("notjson", TableLayout.APPEND);
+    PostgresRowMapper<String> mapper = PostgresRowMapper.append(text -> text);
+    try (PostgresWriter<String> writer = testing.writer("notjson", tables, mapper, 0, 1, OptionalLong.empty(), List.of())) {
+      writer.write("{\"ok\":1}", null);
+      writer.write("not json", null);
+
+      assertThatThrownBy(() -> writer.flush(false))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageStartingWith("PostgreSQL sink notjson (notjson, subtask 0) could not stage rows: ERROR: invalid input syntax for type json")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("getNextException"));
+    }
+    assertThat(testing.preparedTransactions()).isEmpty();
+  }
+
+  @Test
   void anUnreachableDatabaseIsAOneLineErrorWithinSeconds() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
