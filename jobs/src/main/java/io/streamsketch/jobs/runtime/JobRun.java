@@ -3,6 +3,7 @@ package io.streamsketch.jobs.runtime;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.OutputRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Optional;
@@ -13,7 +14,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * What every job's {@code run} does around its own wiring: validated settings, the input, the environment, the
@@ -21,9 +21,8 @@ import org.apache.flink.util.function.SerializableFunction;
  */
 public final class JobRun {
   private final String job;
-  private final String outputFolder;
   private final StreamExecutionEnvironment env;
-  private final OutputFolders output;
+  private final Outputs outputs;
   private final DataStream<ClickEvent> events;
   private final boolean keepCheckpoints;
 
@@ -31,10 +30,9 @@ public final class JobRun {
     EventInput input = EventInput.from(job, args);
     this.job = job;
     PathChecks.writableFolder(args, "output");
-    this.outputFolder = args.string("output");
+    this.outputs = new Outputs(OutputSinks.from(job, args));
     this.env = JobEnvironment.create(args);
-    this.output = new OutputFolders(outputFolder);
-    this.events = input.events(env, output, watermarks);
+    this.events = FaultInjection.insert(input.events(env, outputs, watermarks));
     this.keepCheckpoints = args.flag("keep-checkpoints");
   }
 
@@ -68,15 +66,19 @@ public final class JobRun {
     return env;
   }
 
-  /** Counts {@code stream} for the summary and writes it to the output folder {@code name}, if there is one. */
-  public <T> void write(DataStream<T> stream, String name, SerializableFunction<T, String> toJson) {
-    output.write(stream, name, toJson);
+  /** Counts {@code stream} for the summary and writes it as the output {@code name} to the sink of the run. */
+  public <T extends OutputRecord> void write(DataStream<T> stream, String name) {
+    outputs.write(stream, name);
   }
 
   /** Runs the job and prints its summary; returns the exit status. */
   public int execute(PrintStream out) throws Exception {
+    outputs.wire();
     JobExecutionResult result = env.execute(job);
-    JobSummary.print(out, job, result, outputFolder);
+    if (result.isJobExecutionResult()) {
+      outputs.finished();
+    }
+    JobSummary.print(out, job, result, outputs.location());
     if (result.isJobExecutionResult() && StreamExecutionEnvironment.areExplicitEnvironmentsAllowed()) {
       finishedLocally(result.getJobID(), out);
     }
