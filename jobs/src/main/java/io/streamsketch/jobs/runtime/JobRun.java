@@ -6,11 +6,13 @@ import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.OutputRecord;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -20,6 +22,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * outputs, and the summary once the job ends.
  */
 public final class JobRun {
+  private static final Duration CHECKPOINT_DELETE_TIMEOUT = Duration.ofSeconds(10);
+
   private final String job;
   private final StreamExecutionEnvironment env;
   private final Outputs outputs;
@@ -97,9 +101,38 @@ public final class JobRun {
       if (keepCheckpoints) {
         out.println("  checkpoints in " + folder.getPath());
       } else {
-        folder.getFileSystem().delete(folder, true);
+        deleteWhileFlinkDiscards(folder);
       }
     }
     LocalLogging.file().ifPresent(file -> out.println("  log in " + file));
+  }
+
+  /**
+   * Deletes a finished job's checkpoint folder. Flink's checkpoint cleaner may still be discarding files in it after
+   * {@code execute} returns, which makes one recursive delete fail half-way; so delete until it is gone, for a while.
+   */
+  private static void deleteWhileFlinkDiscards(Path folder) throws IOException {
+    FileSystem fs = folder.getFileSystem();
+    long deadline = System.nanoTime() + CHECKPOINT_DELETE_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        if (!fs.exists(folder) || fs.delete(folder, true) && !fs.exists(folder)) {
+          return;
+        }
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("could not remove the finished run's checkpoint folder " + folder);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }
