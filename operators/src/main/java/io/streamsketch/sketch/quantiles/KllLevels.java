@@ -1,0 +1,135 @@
+package io.streamsketch.sketch.quantiles;
+
+import java.util.Arrays;
+
+/**
+ * The state of a {@link KllSketch}: its k, its levels of retained items, the number of items n it summarizes and
+ * their exact minimum and maximum.
+ *
+ * <p>Level h holds items of weight 2^h. Level 0 is in arrival order; every higher level is sorted ascending (a
+ * compaction's output is sorted and is merged into the sorted level above). The weights add up to n exactly, since a
+ * compaction replaces 2j items of weight w by j items of weight 2w.
+ */
+final class KllLevels {
+  int k;
+  long n;
+  double min = Double.NaN;
+  double max = Double.NaN;
+  /** The levels' items; only the first {@code sizes[h]} of {@code items[h]} are used. */
+  double[][] items;
+  int[] sizes;
+  int numLevels;
+  /** The number of retained items: the sum of {@link #sizes}. */
+  int retained;
+
+  KllLevels(int k) {
+    this.k = k;
+    this.items = new double[1][];
+    this.items[0] = new double[KllParameters.levelCapacity(k, 1, 0)];
+    this.sizes = new int[1];
+    this.numLevels = 1;
+  }
+
+  int capacity(int level) {
+    return KllParameters.levelCapacity(k, numLevels, level);
+  }
+
+  int totalCapacity() {
+    return KllParameters.totalCapacity(k, numLevels);
+  }
+
+  /** Counts one more item of the stream, for n, min and max. */
+  void count(double item) {
+    n++;
+    if (n == 1) {
+      min = item;
+      max = item;
+    } else {
+      min = Math.min(min, item);
+      max = Math.max(max, item);
+    }
+  }
+
+  /** Appends an item to level 0. */
+  void appendToLevelZero(double item) {
+    ensureRoom(0, 1);
+    items[0][sizes[0]++] = item;
+    retained++;
+  }
+
+  /** Appends {@code count} items to level 0, in any order. */
+  void appendToLevelZero(double[] from, int count) {
+    ensureRoom(0, count);
+    System.arraycopy(from, 0, items[0], sizes[0], count);
+    sizes[0] += count;
+    retained += count;
+  }
+
+  /** Merges {@code count} sorted items from {@code from[offset..]} into sorted level {@code level ≥ 1}. */
+  void mergeIntoSortedLevel(int level, double[] from, int offset, int count) {
+    int size = sizes[level];
+    double[] merged = new double[Math.max(size + count, items[level].length)];
+    int a = 0;
+    int b = offset;
+    int end = offset + count;
+    int out = 0;
+    double[] mine = items[level];
+    while (a < size && b < end) {
+      merged[out++] = mine[a] <= from[b] ? mine[a++] : from[b++];
+    }
+    while (a < size) {
+      merged[out++] = mine[a++];
+    }
+    while (b < end) {
+      merged[out++] = from[b++];
+    }
+    items[level] = merged;
+    sizes[level] = out;
+    retained += count;
+  }
+
+  /** Adds an empty level on top. */
+  void addLevel() {
+    if (numLevels == KllParameters.MAX_LEVELS) {
+      throw new IllegalStateException("a KLL sketch has at most " + KllParameters.MAX_LEVELS + " levels");
+    }
+    if (numLevels == items.length) {
+      items = Arrays.copyOf(items, numLevels + 1);
+      sizes = Arrays.copyOf(sizes, numLevels + 1);
+    }
+    items[numLevels] = new double[KllParameters.MIN_LEVEL_WIDTH];
+    sizes[numLevels] = 0;
+    numLevels++;
+  }
+
+  private void ensureRoom(int level, int count) {
+    int needed = sizes[level] + count;
+    if (needed > items[level].length) {
+      items[level] = Arrays.copyOf(items[level], Math.max(needed, 2 * items[level].length));
+    }
+  }
+
+  /** The items of a level, sorted (a copy for level 0, which is kept in arrival order). */
+  double[] sortedLevel(int level) {
+    double[] copy = Arrays.copyOf(items[level], sizes[level]);
+    if (level == 0) {
+      Arrays.sort(copy);
+    }
+    return copy;
+  }
+
+  KllLevels copy() {
+    KllLevels copy = new KllLevels(k);
+    copy.n = n;
+    copy.min = min;
+    copy.max = max;
+    copy.items = new double[numLevels][];
+    for (int level = 0; level < numLevels; level++) {
+      copy.items[level] = Arrays.copyOf(items[level], Math.max(sizes[level], 1));
+    }
+    copy.sizes = Arrays.copyOf(sizes, numLevels);
+    copy.numLevels = numLevels;
+    copy.retained = retained;
+    return copy;
+  }
+}
