@@ -110,7 +110,7 @@ public final class KllSortedView {
     if (rank == 1) {
       return max;
     }
-    long target = Math.max(1, (long) Math.ceil(rank * n));
+    long target = Math.max(1, naturalRank(rank, n));
     int low = 0;
     int high = items.length - 1;
     while (low < high) {
@@ -122,6 +122,16 @@ public final class KllSortedView {
       }
     }
     return items[low];
+  }
+
+  /**
+   * ⌈rank·n⌉, with the product's rounding error forgiven: 7/200 · 200 is 7.000000000000001 in doubles, whose ceiling
+   * would skip the 7th item.
+   */
+  private static long naturalRank(double rank, long n) {
+    double natural = rank * n;
+    double nearest = Math.rint(natural);
+    return Math.abs(natural - nearest) <= 4 * Math.ulp(natural) ? (long) nearest : (long) Math.ceil(natural);
   }
 
   /**
