@@ -2,6 +2,7 @@ package io.streamsketch.sketch.quantiles;
 
 import io.streamsketch.sketch.SketchFamily;
 import io.streamsketch.sketch.SketchFormat;
+import java.nio.ByteBuffer;
 
 /** Writes and reads the binary format documented on {@link KllSketch}. */
 final class KllFormat {
@@ -81,10 +82,12 @@ final class KllFormat {
     for (int level = 1; level < numLevels; level++) {
       levels.addLevel();
     }
+    // The item count was checked against the bytes left: read them straight from the buffer.
+    ByteBuffer buffer = reader.buffer();
     for (int level = 0; level < numLevels; level++) {
       double[] items = new double[Math.max(sizes[level], level == 0 ? levels.capacity(0) : 1)];
       for (int i = 0; i < sizes[level]; i++) {
-        double item = reader.getDouble();
+        double item = buffer.getDouble();
         if (!(item >= min && item <= max)) {
           throw reader.corrupt("item " + item + " of level " + level + " is outside [min " + min + ", max " + max + "]");
         }

@@ -11,6 +11,7 @@ import java.util.Arrays;
  * compaction replaces 2j items of weight w by j items of weight 2w.
  */
 final class KllLevels {
+  /** Lowered only through {@link #reduceK}, which keeps the total capacity in step. */
   int k;
   long n;
   double min = Double.NaN;
@@ -21,6 +22,8 @@ final class KllLevels {
   int numLevels;
   /** The number of retained items: the sum of {@link #sizes}. */
   int retained;
+  /** {@link KllParameters#totalCapacity} for k and numLevels, checked on every update, so kept. */
+  private int totalCapacity;
 
   KllLevels(int k) {
     this.k = k;
@@ -28,6 +31,15 @@ final class KllLevels {
     this.items[0] = new double[KllParameters.levelCapacity(k, 1, 0)];
     this.sizes = new int[1];
     this.numLevels = 1;
+    this.totalCapacity = KllParameters.totalCapacity(k, 1);
+  }
+
+  /** Lowers k (a merge with a sketch of smaller k). */
+  void reduceK(int smallerK) {
+    if (smallerK < k) {
+      k = smallerK;
+      totalCapacity = KllParameters.totalCapacity(k, numLevels);
+    }
   }
 
   int capacity(int level) {
@@ -35,7 +47,7 @@ final class KllLevels {
   }
 
   int totalCapacity() {
-    return KllParameters.totalCapacity(k, numLevels);
+    return totalCapacity;
   }
 
   /** Counts one more item of the stream, for n, min and max. */
@@ -100,6 +112,7 @@ final class KllLevels {
     items[numLevels] = new double[KllParameters.MIN_LEVEL_WIDTH];
     sizes[numLevels] = 0;
     numLevels++;
+    totalCapacity = KllParameters.totalCapacity(k, numLevels);
   }
 
   private void ensureRoom(int level, int count) {
@@ -130,6 +143,7 @@ final class KllLevels {
     copy.sizes = Arrays.copyOf(sizes, numLevels);
     copy.numLevels = numLevels;
     copy.retained = retained;
+    copy.totalCapacity = totalCapacity;
     return copy;
   }
 }

@@ -21,7 +21,7 @@ final class KllMerge {
     if (target.n > Long.MAX_VALUE - source.n) {
       throw new IllegalArgumentException("merged item count overflows a long: " + target.n + " + " + source.n);
     }
-    target.k = Math.min(target.k, source.k);
+    target.reduceK(source.k);
     while (target.numLevels < source.numLevels) {
       target.addLevel();
     }

@@ -34,6 +34,15 @@ public final class KllParameters {
 
   /** Beyond this depth, k·(2/3)^depth is below 1 for every k ≤ {@link #MAX_K}, so the capacity is the minimum. */
   private static final int MAX_SCALED_DEPTH = 30;
+  /** 3^d for d in [0, {@link #MAX_SCALED_DEPTH}]. */
+  private static final long[] POWERS_OF_3 = new long[MAX_SCALED_DEPTH + 1];
+
+  static {
+    POWERS_OF_3[0] = 1;
+    for (int d = 1; d <= MAX_SCALED_DEPTH; d++) {
+      POWERS_OF_3[d] = 3 * POWERS_OF_3[d - 1];
+    }
+  }
 
   private KllParameters() {}
 
@@ -53,7 +62,7 @@ public final class KllParameters {
     }
     // round(k·2^d / 3^d), exactly in longs: 2k·2^30 and 3^30 are below 2^48.
     long numerator = 2L * k << depth;
-    long denominator = pow3(depth);
+    long denominator = POWERS_OF_3[depth];
     long rounded = (numerator / denominator + 1) / 2;
     return (int) Math.max(MIN_LEVEL_WIDTH, rounded);
   }
@@ -75,13 +84,5 @@ public final class KllParameters {
   public static double normalizedRankError(int k, boolean doubleSided) {
     checkK(k);
     return doubleSided ? 2.446 / Math.pow(k, 0.9433) : 2.296 / Math.pow(k, 0.9723);
-  }
-
-  private static long pow3(int exponent) {
-    long result = 1;
-    for (int i = 0; i < exponent; i++) {
-      result *= 3;
-    }
-    return result;
   }
 }
