@@ -44,26 +44,26 @@ final class KllCompactor {
     if (level == levels.numLevels - 1) {
       levels.addLevel();
     }
-    double[] sorted = levels.sortedLevel(level);
-    int size = sorted.length;
+    double[] items = levels.items[level];
+    int size = levels.sizes[level];
+    if (level == 0) {
+      // Level 0 is in arrival order; once compacted, it holds at most the one item left behind.
+      Arrays.sort(items, 0, size);
+    }
     // An odd level keeps its smallest item: it stays, at its weight, and the pairs are the items above it.
     int kept = size & 1;
     int pairs = (size - kept) / 2;
     int first = kept + (coin.nextBoolean() ? 1 : 0);
-    double[] promoted = new double[pairs];
+    // In place: the i-th promoted item moves from first + 2i down to kept + i.
     for (int i = 0; i < pairs; i++) {
-      promoted[i] = sorted[first + 2 * i];
-    }
-    double[] stay = levels.items[level];
-    if (kept == 1) {
-      stay[0] = sorted[0];
+      items[kept + i] = items[first + 2 * i];
     }
     levels.sizes[level] = kept;
     levels.retained -= size - kept;
-    if (stay.length > 4 * KllParameters.MIN_LEVEL_WIDTH && stay.length > 2 * levels.capacity(level)) {
+    levels.mergeIntoSortedLevel(level + 1, items, kept, pairs);
+    if (items.length > 4 * KllParameters.MIN_LEVEL_WIDTH && items.length > 2 * levels.capacity(level)) {
       // A level emptied after a merge overfilled it need not keep the merge's large array.
-      levels.items[level] = Arrays.copyOf(stay, levels.capacity(level));
+      levels.items[level] = Arrays.copyOf(items, levels.capacity(level));
     }
-    levels.mergeIntoSortedLevel(level + 1, promoted, 0, pairs);
   }
 }

@@ -28,10 +28,10 @@ final class KllFormat {
     for (int level = 0; level < levels.numLevels; level++) {
       writer.putInt(levels.sizes[level]);
     }
+    ByteBuffer buffer = writer.buffer();
     for (int level = 0; level < levels.numLevels; level++) {
-      for (int i = 0; i < levels.sizes[level]; i++) {
-        writer.putDouble(levels.items[level][i]);
-      }
+      buffer.asDoubleBuffer().put(levels.items[level], 0, levels.sizes[level]);
+      buffer.position(buffer.position() + Double.BYTES * levels.sizes[level]);
     }
     return writer.finish();
   }
@@ -86,15 +86,16 @@ final class KllFormat {
     ByteBuffer buffer = reader.buffer();
     for (int level = 0; level < numLevels; level++) {
       double[] items = new double[Math.max(sizes[level], level == 0 ? levels.capacity(0) : 1)];
+      buffer.asDoubleBuffer().get(items, 0, sizes[level]);
+      buffer.position(buffer.position() + Double.BYTES * sizes[level]);
       for (int i = 0; i < sizes[level]; i++) {
-        double item = buffer.getDouble();
+        double item = items[i];
         if (!(item >= min && item <= max)) {
           throw reader.corrupt("item " + item + " of level " + level + " is outside [min " + min + ", max " + max + "]");
         }
         if (level > 0 && i > 0 && item < items[i - 1]) {
           throw reader.corrupt("level " + level + " is not sorted: " + items[i - 1] + " then " + item);
         }
-        items[i] = item;
       }
       levels.items[level] = items;
       levels.sizes[level] = sizes[level];

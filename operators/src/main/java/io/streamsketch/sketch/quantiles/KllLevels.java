@@ -77,26 +77,24 @@ final class KllLevels {
     retained += count;
   }
 
-  /** Merges {@code count} sorted items from {@code from[offset..]} into sorted level {@code level ≥ 1}. */
+  /**
+   * Merges {@code count} sorted items from {@code from[offset..]} into sorted level {@code level ≥ 1}: in place, from
+   * the back, when the level's array has room (the common case on update, so compactions allocate nothing), else
+   * into a new array of twice the size needed.
+   */
   void mergeIntoSortedLevel(int level, double[] from, int offset, int count) {
     int size = sizes[level];
-    double[] merged = new double[Math.max(size + count, items[level].length)];
-    int a = 0;
-    int b = offset;
-    int end = offset + count;
-    int out = 0;
-    double[] mine = items[level];
-    while (a < size && b < end) {
-      merged[out++] = mine[a] <= from[b] ? mine[a++] : from[b++];
+    double[] target = items[level];
+    if (target.length < size + count) {
+      target = Arrays.copyOf(target, 2 * (size + count));
+      items[level] = target;
     }
-    while (a < size) {
-      merged[out++] = mine[a++];
+    int mine = size - 1;
+    int theirs = offset + count - 1;
+    for (int out = size + count - 1; theirs >= offset; out--) {
+      target[out] = mine >= 0 && target[mine] > from[theirs] ? target[mine--] : from[theirs--];
     }
-    while (b < end) {
-      merged[out++] = from[b++];
-    }
-    items[level] = merged;
-    sizes[level] = out;
+    sizes[level] = size + count;
     retained += count;
   }
 
