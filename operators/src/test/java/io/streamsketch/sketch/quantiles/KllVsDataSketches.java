@@ -20,6 +20,14 @@ final class KllVsDataSketches {
   private KllVsDataSketches() {}
 
   static Comparison compare(int k, int n, int trials) {
+    return compare(k, n, trials, 1);
+  }
+
+  /**
+   * As {@link #compare(int, int, int)}, each stream split round-robin into {@code parts} sketches of each kind (ours
+   * each with its own seed) that are then merged one after another into the first.
+   */
+  static Comparison compare(int k, int n, int trials, int parts) {
     double bound = KllSketch.normalizedRankError(k);
     double oursSum = 0;
     double oursWorst = 0;
@@ -34,12 +42,22 @@ final class KllVsDataSketches {
     for (int trial = 0; trial < trials; trial++) {
       long seed = 1_000_003L * k + 7919L * n + trial;
       double[] items = RankErrors.permutation(n, seed);
-      KllSketch ours = KllSketch.create(k, seed);
       KllRandomSeed.seed(seed);
-      KllDoublesSketch theirs = KllDoublesSketch.newHeapInstance(k);
-      for (double item : items) {
-        ours.update(item);
-        theirs.update(item);
+      KllSketch[] oursParts = new KllSketch[parts];
+      KllDoublesSketch[] theirsParts = new KllDoublesSketch[parts];
+      for (int part = 0; part < parts; part++) {
+        oursParts[part] = KllSketch.create(k, seed * parts + part);
+        theirsParts[part] = KllDoublesSketch.newHeapInstance(k);
+      }
+      for (int i = 0; i < items.length; i++) {
+        oursParts[i % parts].update(items[i]);
+        theirsParts[i % parts].update(items[i]);
+      }
+      KllSketch ours = oursParts[0];
+      KllDoublesSketch theirs = theirsParts[0];
+      for (int part = 1; part < parts; part++) {
+        ours.merge(oursParts[part]);
+        theirs.merge(theirsParts[part]);
       }
       double oursError = RankErrors.maxRankError(ours);
       DoublesSortedView view = theirs.getSortedView();
@@ -61,20 +79,25 @@ final class KllVsDataSketches {
         (double) theirsBytes / trials);
   }
 
-  /** Prints the accuracy table: {@code main [trials]} (default 100). */
+  /** Prints the accuracy table: {@code main [trials]} (default 100), single sketches, then merged from 8 parts. */
   public static void main(String[] args) {
     int trials = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     System.out.println("| k | n | trials | 99% bound (single-sided) | ours: mean / worst max rank error | trials over bound"
         + " | DataSketches: mean / worst | trials over bound | retained ours / DS | bytes ours / DS |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-    for (int k : new int[] {50, 200}) {
-      for (int n : new int[] {1_000, 10_000, 100_000, 1_000_000}) {
-        Comparison c = compare(k, n, trials);
-        System.out.printf(
-            "| %d | %,d | %d | %.4f | %.4f / %.4f | %d | %.4f / %.4f | %d | %.0f / %.0f | %.0f / %.0f |%n",
-            k, n, trials, KllSketch.normalizedRankError(k), c.oursMean(), c.oursWorst(), c.oursOverBound(),
-            c.theirsMean(), c.theirsWorst(), c.theirsOverBound(), c.oursRetained(), c.theirsRetained(), c.oursBytes(),
-            c.theirsBytes());
+    for (int parts : new int[] {1, 8}) {
+      if (parts > 1) {
+        System.out.println("| merged from " + parts + " parts | | | | | | | | | |");
+      }
+      for (int k : new int[] {50, 200}) {
+        for (int n : new int[] {1_000, 10_000, 100_000, 1_000_000}) {
+          Comparison c = compare(k, n, trials, parts);
+          System.out.printf(
+              "| %d | %,d | %d | %.4f | %.4f / %.4f | %d | %.4f / %.4f | %d | %.0f / %.0f | %.0f / %.0f |%n",
+              k, n, trials, KllSketch.normalizedRankError(k), c.oursMean(), c.oursWorst(), c.oursOverBound(),
+              c.theirsMean(), c.theirsWorst(), c.theirsOverBound(), c.oursRetained(), c.theirsRetained(),
+              c.oursBytes(), c.theirsBytes());
+        }
       }
     }
   }
