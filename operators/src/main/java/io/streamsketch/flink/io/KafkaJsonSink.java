@@ -35,11 +35,20 @@ public final class KafkaJsonSink {
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(transactionalIdPrefix)
         .setKafkaProducerConfig(config)
-        .setRecordSerializer(new ToTopic(topic))
+        .setRecordSerializer(toTopic(topic))
         .build();
   }
 
-  /** Each record to the topic with its key and value as they are; Kafka's default partitioner hashes the key. */
+  /**
+   * Each record to the topic with its key and value as they are; Kafka's default partitioner hashes the key. The
+   * record's Kafka timestamp is left to the producer (the time of writing), not set to the element's event time: a
+   * topic's time-based retention (7 days by default) would otherwise delete, within minutes and without a trace, the
+   * results of a backfill or of any events older than the retention. Event times are in the value.
+   */
+  static KafkaRecordSerializationSchema<SerializedRecord> toTopic(String topic) {
+    return new ToTopic(topic);
+  }
+
   private static final class ToTopic implements KafkaRecordSerializationSchema<SerializedRecord> {
     private static final long serialVersionUID = 1L;
     private final String topic;
@@ -50,7 +59,7 @@ public final class KafkaJsonSink {
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(SerializedRecord record, KafkaSinkContext context, Long timestamp) {
-      return new ProducerRecord<>(topic, null, timestamp, record.key, record.value);
+      return new ProducerRecord<>(topic, null, null, record.key, record.value);
     }
   }
 }
