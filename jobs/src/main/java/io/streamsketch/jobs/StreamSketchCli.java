@@ -6,6 +6,7 @@ import io.streamsketch.jobs.ctr.CtrJob;
 import io.streamsketch.jobs.enrich.EnrichJob;
 import io.streamsketch.jobs.firstexposure.FirstExposureJob;
 import io.streamsketch.jobs.generate.GenerateCommand;
+import io.streamsketch.jobs.produce.ProduceCommand;
 import io.streamsketch.jobs.runtime.JobCommand;
 import io.streamsketch.jobs.runtime.LocalLogging;
 import io.streamsketch.jobs.sample.SampleJob;
@@ -28,6 +29,7 @@ public final class StreamSketchCli {
   static final List<JobCommand> COMMANDS =
       List.of(
           new GenerateCommand(),
+          new ProduceCommand(),
           new WindowedCountsJob(),
           new SessionsJob(),
           new EnrichJob(),

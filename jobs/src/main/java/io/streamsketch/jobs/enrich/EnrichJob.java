@@ -122,15 +122,13 @@ public final class EnrichJob implements JobCommand {
    * already assigned by its source (see {@link #dimensionWatermarks}).
    */
   public static Results joinLarge(DataStream<ClickEvent> events, DataStream<String> pageLines, Settings settings) {
-    DataStream<ClickEvent> facts =
-        EventTime.withWatermarks(events, NAME, settings.outOfOrderness(), settings.idleness());
     SingleOutputStreamOperator<Page> rows =
         pageLines
             .process(new ParsePageRows(), TypeInformation.of(Page.class))
             .uid("enrich/parse-pages")
             .name("parse-pages");
     SingleOutputStreamOperator<EnrichedEvent> enriched =
-        facts
+        events
             .connect(rows)
             .keyBy(fact -> fact.pageId, row -> row.pageId, Types.STRING)
             .process(
@@ -239,7 +237,7 @@ public final class EnrichJob implements JobCommand {
         throw new UsageException(NAME + ": --pages-file: " + e.getMessage());
       }
     }
-    JobRun job = JobRun.start(NAME, args);
+    JobRun job = JobRun.start(NAME, args, new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     DataStream<ClickEvent> events = job.events();
 
     Results results;
@@ -259,13 +257,13 @@ public final class EnrichJob implements JobCommand {
       results = joinLarge(events, pageLines, settings);
     }
 
-    job.write(results.enriched(), ENRICHED, EnrichedEvent::toJson);
+    job.write(results.enriched(), ENRICHED);
     if (results.unmatched() != null) {
-      job.write(results.unmatched(), UNMATCHED, ClickEvent::toJson);
+      job.write(results.unmatched(), UNMATCHED);
     }
     if (results.waitingOverflow() != null) {
-      job.write(results.waitingOverflow(), WAITING_OVERFLOW, ClickEvent::toJson);
-      job.write(results.pageDeadLetters(), PAGE_DEAD_LETTERS, DeadLetter::toJson);
+      job.write(results.waitingOverflow(), WAITING_OVERFLOW);
+      job.write(results.pageDeadLetters(), PAGE_DEAD_LETTERS);
     }
     return job.execute(out);
   }

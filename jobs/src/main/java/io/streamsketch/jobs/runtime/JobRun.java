@@ -3,6 +3,7 @@ package io.streamsketch.jobs.runtime;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.OutputRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Optional;
@@ -13,7 +14,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * What every job's {@code run} does around its own wiring: validated settings, the input, the environment, the
@@ -21,20 +21,18 @@ import org.apache.flink.util.function.SerializableFunction;
  */
 public final class JobRun {
   private final String job;
-  private final String outputFolder;
   private final StreamExecutionEnvironment env;
-  private final OutputFolders output;
+  private final Outputs outputs;
   private final DataStream<ClickEvent> events;
   private final boolean keepCheckpoints;
 
-  private JobRun(String job, ParsedArgs args) {
-    EventInput input = EventInput.from(args);
+  private JobRun(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
+    EventInput input = EventInput.from(job, args);
     this.job = job;
     PathChecks.writableFolder(args, "output");
-    this.outputFolder = args.string("output");
+    this.outputs = new Outputs(OutputSinks.from(job, args));
     this.env = JobEnvironment.create(args);
-    this.output = new OutputFolders(outputFolder);
-    this.events = input.events(env, output);
+    this.events = FaultInjection.insert(input.events(env, outputs, watermarks));
     this.keepCheckpoints = args.flag("keep-checkpoints");
   }
 
@@ -47,9 +45,17 @@ public final class JobRun {
     }
   }
 
-  /** Validates the input options, then creates the environment and the event stream. */
+  /**
+   * Validates the input options, then creates the environment and the event stream, whose sources assign the
+   * timestamps and {@code watermarks} of the job.
+   */
+  public static JobRun start(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
+    return new JobRun(job, args, watermarks);
+  }
+
+  /** As {@link #start(String, ParsedArgs, EventTime.Watermarks)}, for a job that does not use event time. */
   public static JobRun start(String job, ParsedArgs args) {
-    return new JobRun(job, args);
+    return new JobRun(job, args, null);
   }
 
   public DataStream<ClickEvent> events() {
@@ -60,15 +66,19 @@ public final class JobRun {
     return env;
   }
 
-  /** Counts {@code stream} for the summary and writes it to the output folder {@code name}, if there is one. */
-  public <T> void write(DataStream<T> stream, String name, SerializableFunction<T, String> toJson) {
-    output.write(stream, name, toJson);
+  /** Counts {@code stream} for the summary and writes it as the output {@code name} to the sink of the run. */
+  public <T extends OutputRecord> void write(DataStream<T> stream, String name) {
+    outputs.write(stream, name);
   }
 
   /** Runs the job and prints its summary; returns the exit status. */
   public int execute(PrintStream out) throws Exception {
+    outputs.wire();
     JobExecutionResult result = env.execute(job);
-    JobSummary.print(out, job, result, outputFolder);
+    if (result.isJobExecutionResult()) {
+      outputs.finished();
+    }
+    JobSummary.print(out, job, result, outputs.location());
     if (result.isJobExecutionResult() && StreamExecutionEnvironment.areExplicitEnvironmentsAllowed()) {
       finishedLocally(result.getJobID(), out);
     }

@@ -79,10 +79,10 @@ public final class WindowedCountsJob implements JobCommand {
       DataStream<ClickEvent> lateForTumbling,
       DataStream<LateEvent> lateForSliding) {}
 
-  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     KeyedStream<ClickEvent, String> viewsByPage =
-        EventTime.views(events, NAME, settings.outOfOrderness(), settings.idleness())
+        EventTime.views(events, NAME)
             .keyBy(event -> event.pageId, TypeInformation.of(String.class));
 
     // One window per event: Flink's late output (late for all its windows) is exactly the late (event, window) pairs.
@@ -169,12 +169,12 @@ public final class WindowedCountsJob implements JobCommand {
                     args.nonNegativeDuration("allowed-lateness"),
                     args.nonNegativeDuration("out-of-orderness"),
                     args.duration("idleness")));
-    JobRun job = JobRun.start(NAME, args);
+    JobRun job = JobRun.start(NAME, args, new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     Results results = build(job.events(), settings);
-    job.write(results.tumbling(), TUMBLING, PageWindowCount::toJson);
-    job.write(results.sliding(), SLIDING, PageWindowCount::toJson);
-    job.write(results.lateForTumbling(), LATE_TUMBLING, ClickEvent::toJson);
-    job.write(results.lateForSliding(), LATE_SLIDING, LateEvent::toJson);
+    job.write(results.tumbling(), TUMBLING);
+    job.write(results.sliding(), SLIDING);
+    job.write(results.lateForTumbling(), LATE_TUMBLING);
+    job.write(results.lateForSliding(), LATE_SLIDING);
     return job.execute(out);
   }
 }

@@ -2,24 +2,20 @@ package io.streamsketch.jobs.uniquevisitors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsketch.flink.io.ClickEventWatermarks;
 import io.streamsketch.flink.io.ClickstreamSource;
 import io.streamsketch.generator.GeneratorConfig;
+import io.streamsketch.jobs.testing.CollectToQueue;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.UniqueVisitors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -55,8 +51,9 @@ class UniqueVisitorsFailureIT {
   /** Slow enough (about 2.5 s per run) that several checkpoints complete before the input ends. */
   private static final double EVENTS_PER_SECOND = 16_000;
 
-  static final Queue<UniqueVisitors> RESULTS = new ConcurrentLinkedQueue<>();
   static final AtomicInteger FAILURES = new AtomicInteger();
+
+  private static final String RESULTS = "unique-visitors-failure";
 
   @TempDir Path checkpoints;
 
@@ -72,7 +69,6 @@ class UniqueVisitorsFailureIT {
 
   /** Runs the job; returns the estimate of the record with the highest firing per (page, window). */
   private Map<String, Long> run(String backend, boolean injectFailure) throws Exception {
-    RESULTS.clear();
     FAILURES.set(0);
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, backend);
@@ -87,42 +83,28 @@ class UniqueVisitorsFailureIT {
     env.setParallelism(2);
     env.enableCheckpointing(100);
 
+    UniqueVisitorsJob.Settings settings = UniqueVisitorsJob.Settings.defaults();
     DataStream<ClickEvent> events =
-        env.fromSource(ClickstreamSource.create(CONFIG, EVENTS_PER_SECOND), WatermarkStrategy.noWatermarks(), "events")
+        env.fromSource(
+                ClickstreamSource.create(CONFIG, EVENTS_PER_SECOND),
+                ClickEventWatermarks.boundedOutOfOrderness(
+                    settings.windows().outOfOrderness(), settings.windows().idleness()),
+                "events")
             .map(new FailOnceAfterACheckpoint(injectFailure ? 8_000 : Long.MAX_VALUE))
             .name("inject-failure");
-    UniqueVisitorsJob.Results results = UniqueVisitorsJob.build(events, UniqueVisitorsJob.Settings.defaults());
-    results.perPage().union(results.global()).sinkTo(new CollectToQueue());
+    UniqueVisitorsJob.Results results = UniqueVisitorsJob.build(events, settings);
+    results.perPage().union(results.global()).sinkTo(CollectToQueue.into(RESULTS));
     results.lateEvents().sinkTo(new DiscardingSink<>());
     env.execute("unique-visitors with failure " + injectFailure);
 
     // Outputs are not transactional: a restart repeats firings, so keep the highest firing per window.
     Map<String, UniqueVisitors> latest = new HashMap<>();
-    for (UniqueVisitors r : RESULTS) {
+    for (UniqueVisitors r : CollectToQueue.<UniqueVisitors>queue(RESULTS)) {
       latest.merge(r.pageId + "@" + r.windowStart, r, (a, b) -> a.firing >= b.firing ? a : b);
     }
     Map<String, Long> estimates = new HashMap<>();
     latest.forEach((window, r) -> estimates.put(window, r.estimate));
     return estimates;
-  }
-
-  /** Adds every result to {@link #RESULTS}: the test and the MiniCluster share the JVM. */
-  static final class CollectToQueue implements Sink<UniqueVisitors> {
-    @Override
-    public SinkWriter<UniqueVisitors> createWriter(WriterInitContext context) {
-      return new SinkWriter<>() {
-        @Override
-        public void write(UniqueVisitors result, Context context) {
-          RESULTS.add(result);
-        }
-
-        @Override
-        public void flush(boolean endOfInput) {}
-
-        @Override
-        public void close() {}
-      };
-    }
   }
 
   /** Throws once, in the first attempt of subtask 0, after {@code afterRecords} records and a completed checkpoint. */
