@@ -44,7 +44,6 @@ public final class EventInput {
 
   /** The input that {@code args} selects, validated (a Kafka topic checked on its broker) before any Flink work. */
   public static EventInput from(String job, ParsedArgs args) {
-    PathChecks.readable(args, "input");
     String path = args.string("input");
     String source = args.has("source") ? args.choice("source", "generator", "files", "kafka") : null;
     if (source == null) {
@@ -65,6 +64,8 @@ public final class EventInput {
         if (path == null) {
           throw new UsageException(job + ": --source files needs --input");
         }
+        // After the options' combination is checked: a Kafka option with --input is that error, not a path's.
+        PathChecks.readable(args, "input");
         yield new EventInput(path, null, 0, null);
       }
       case "kafka" -> {

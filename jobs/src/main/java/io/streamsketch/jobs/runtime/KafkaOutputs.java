@@ -46,6 +46,7 @@ final class KafkaOutputs implements OutputSink {
   /** A dead letter of a too-large record (its reason and 1,000 characters of it) must fit any topic. */
   static final int MIN_RECORD_BYTES = 8_192;
 
+  private final String job;
   private final String bootstrapServers;
   private final String topicPrefix;
   private final String transactionalIdPrefix;
@@ -56,7 +57,9 @@ final class KafkaOutputs implements OutputSink {
   /**
    * @param transactionalIdPrefix the stable prefix of this job's transactional ids; each output adds its name
    */
-  KafkaOutputs(String bootstrapServers, String topicPrefix, String transactionalIdPrefix, Duration transactionTimeout) {
+  KafkaOutputs(
+      String job, String bootstrapServers, String topicPrefix, String transactionalIdPrefix, Duration transactionTimeout) {
+    this.job = job;
     this.bootstrapServers = bootstrapServers;
     this.topicPrefix = topicPrefix;
     this.transactionalIdPrefix = transactionalIdPrefix;
@@ -68,7 +71,7 @@ final class KafkaOutputs implements OutputSink {
     try {
       admin = Admin.create(config);
     } catch (RuntimeException e) {
-      throw new UsageException("--bootstrap-servers " + bootstrapServers + ": " + e.getMessage());
+      throw new UsageException(job + ": --bootstrap-servers " + bootstrapServers + ": " + e.getMessage());
     }
     try {
       checkTransactionTimeout();
@@ -96,7 +99,7 @@ final class KafkaOutputs implements OutputSink {
     long max = Long.parseLong(config.get("transaction.max.timeout.ms").value());
     if (transactionTimeout.toMillis() > max) {
       throw new UsageException(
-          "--transaction-timeout " + transactionTimeout.toMillis() + " ms is above the broker's"
+          job + ": --transaction-timeout " + transactionTimeout.toMillis() + " ms is above the broker's"
               + " transaction.max.timeout.ms of " + max + " ms: give at most that");
     }
   }
@@ -107,7 +110,7 @@ final class KafkaOutputs implements OutputSink {
     for (String output : outputs) {
       if (!topic(output).matches("[a-zA-Z0-9._-]{1,249}")) {
         throw new UsageException(
-            "--topic-prefix '" + topicPrefix + "': topic " + topic(output) + " is not a valid Kafka topic name"
+            job + ": --topic-prefix '" + topicPrefix + "': topic " + topic(output) + " is not a valid Kafka topic name"
                 + " (letters, digits, '.', '_', '-'; at most 249)");
       }
       topics.put(topic(output), output);
@@ -135,7 +138,7 @@ final class KafkaOutputs implements OutputSink {
               Math.min(MAX_REQUEST_SIZE, Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value()));
           if (limit < MIN_RECORD_BYTES) {
             throw new UsageException(
-                "topic " + resource.name() + " takes records of at most " + limit + " bytes (max.message.bytes);"
+                job + ": topic " + resource.name() + " takes records of at most " + limit + " bytes (max.message.bytes);"
                     + " the sink needs at least " + MIN_RECORD_BYTES);
           }
           maxRecordBytes.put(topics.get(resource.name()), limit);
@@ -204,6 +207,6 @@ final class KafkaOutputs implements OutputSink {
     String reason = cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
         ? "no answer within " + ADMIN_TIMEOUT.toSeconds() + " s (is a broker running there?)"
         : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    return new UsageException("--bootstrap-servers " + bootstrapServers + ": could not " + what + ": " + reason);
+    return new UsageException(job + ": --bootstrap-servers " + bootstrapServers + ": could not " + what + ": " + reason);
   }
 }

@@ -42,7 +42,7 @@ final class OutputSinks {
     if (idPrefix.isBlank()) {
       throw new UsageException(job + ": --transactional-id-prefix must not be empty");
     }
-    return new KafkaOutputs(servers, topicPrefix, idPrefix, args.duration("transaction-timeout"));
+    return new KafkaOutputs(job, servers, topicPrefix, idPrefix, args.duration("transaction-timeout"));
   }
 
   private static OutputSink postgres(String job, ParsedArgs args) {

@@ -2,12 +2,14 @@ package io.streamsketch.jobs.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsketch.flink.io.ClickEventParser;
 import io.streamsketch.generator.ClickstreamGenerator;
 import io.streamsketch.generator.ClickstreamText;
 import io.streamsketch.generator.GeneratorConfig;
 import io.streamsketch.jobs.StreamSketchCli;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.testing.CollectToQueue;
+import io.streamsketch.jobs.testing.FailOnceAfterACheckpoint;
 import io.streamsketch.jobs.testing.OutputFiles;
 import io.streamsketch.jobs.windowedcounts.WindowedCountsJob;
 import io.streamsketch.model.ClickEvent;
@@ -29,13 +31,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -47,6 +49,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -69,6 +72,8 @@ class KafkaInputIT {
   private static final long T0 = 1_704_067_200_000L;
   private static final long MINUTE = 60_000;
   private static final String COUNTS = "kafka-input-counts";
+  private static final String EVENTS = "kafka-input-events";
+  private static final String LATE = "kafka-input-late";
 
   @TempDir Path dir;
 
@@ -111,34 +116,53 @@ class KafkaInputIT {
   void aPartitionThatFallsBehindHoldsTheWatermarkBack() throws Exception {
     String topic = KAFKA.newTopic("behind", 2);
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    // Partition 0 runs ten minutes ahead; partition 1 has one view in the first minute, sent after all of them.
+    // Partition 1 starts with a view at T0; partition 0 runs ten minutes ahead.
+    records.add(record(topic, 1, view(1_000, "behind", T0)));
     for (int i = 0; i < 100; i++) {
       records.add(record(topic, 0, view(i, "ahead", T0 + i * 6_000L)));
     }
-    records.add(record(topic, 1, view(1_000, "behind", T0 + 1_000)));
     KAFKA.send(records);
 
-    Path output = dir.resolve("out");
-    // One source subtask reads both partitions: only per-partition watermarks keep the late partition on time.
-    Run run =
-        cli("windowed-counts", "--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic,
-            "--bounded", "--output", output.toString(), "--parallelism", "1");
-    assertThat(run.status).as(run.err).isZero();
-
-    assertThat(OutputFiles.lines(output.resolve("late-tumbling"))).isEmpty();
-    assertThat(standingCounts(output.resolve("tumbling-counts")))
-        .containsEntry("behind@" + T0 + "-" + (T0 + MINUTE), 1L);
+    // One source subtask reads both partitions; an hour of idleness keeps partition 1 from going idle.
+    Running job = startWindowedCounts(topic, Duration.ofHours(1));
+    try {
+      job.awaitEvents(101);
+      // Partition 1 goes on 30 s later, nine minutes behind partition 0: on time for its own watermark.
+      KAFKA.send(List.of(record(topic, 1, view(1_001, "behind", T0 + 30_000))));
+      job.awaitEvents(102);
+      // Then partition 1 catches up, which releases the first minute.
+      KAFKA.send(List.of(record(topic, 1, view(1_002, "behind", T0 + 11 * MINUTE))));
+      PageWindowCount behind = job.awaitCount("behind", T0);
+      assertThat(behind.views).as("both early views of the partition behind count").isEqualTo(2);
+      assertThat(behind.firing).isZero();
+      assertThat(job.late).isEmpty();
+    } finally {
+      job.client.cancel().get();
+    }
   }
 
   @Test
   void anIdlePartitionDoesNotHoldTheWatermarkBack() throws Exception {
     String topic = KAFKA.newTopic("idle", 2);
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    // Partition 1 has one view at the start, then falls silent; partition 0 goes on for five minutes.
+    records.add(record(topic, 1, view(1_000, "quiet", T0)));
     for (int i = 0; i < 30; i++) {
       records.add(record(topic, 0, view(i, "busy", T0 + i * 10_000L)));
     }
-    KAFKA.send(records); // Partition 1 stays empty.
+    KAFKA.send(records);
 
+    // Unbounded: without idleness the silent partition would keep every window open for as long as the job runs.
+    Running job = startWindowedCounts(topic, Duration.ofSeconds(1));
+    try {
+      assertThat(job.awaitCount("busy", T0).views).as("the first minute fired while partition 1 is silent").isEqualTo(6);
+    } finally {
+      job.client.cancel().get();
+    }
+  }
+
+  /** An unbounded windowed-counts job on {@code topic} at parallelism 1, collecting its events, counts and late events. */
+  private static Running startWindowedCounts(String topic, Duration idleness) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     ParsedArgs args =
@@ -148,24 +172,41 @@ class KafkaInputIT {
                 "windowed-counts",
                 new String[] {"--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic});
     WindowedCountsJob.Settings settings = WindowedCountsJob.Settings.defaults();
-    EventTime.Watermarks watermarks = new EventTime.Watermarks(settings.outOfOrderness(), Duration.ofSeconds(1));
-    WindowedCountsJob.Results results =
-        WindowedCountsJob.build(
-            EventInput.from("windowed-counts", args).events(env, new Outputs(new OutputFolders(null)), watermarks), settings);
+    DataStream<ClickEvent> events =
+        EventInput.from("windowed-counts", args)
+            .events(env, new Outputs(new OutputFolders(null)), new EventTime.Watermarks(settings.outOfOrderness(), idleness));
+    events.sinkTo(CollectToQueue.into(EVENTS));
+    WindowedCountsJob.Results results = WindowedCountsJob.build(events, settings);
     results.tumbling().sinkTo(CollectToQueue.into(COUNTS));
-    Queue<PageWindowCount> counts = CollectToQueue.queue(COUNTS);
+    results.lateForTumbling().sinkTo(CollectToQueue.into(LATE));
+    return new Running(
+        env.executeAsync("windowed-counts-" + topic),
+        CollectToQueue.queue(EVENTS),
+        CollectToQueue.queue(COUNTS),
+        CollectToQueue.queue(LATE));
+  }
 
-    // Unbounded: without idleness the empty partition would keep every window open for as long as the job runs.
-    JobClient job = env.executeAsync("idle-partition");
-    try {
+  private record Running(
+      JobClient client, Queue<ClickEvent> events, Queue<PageWindowCount> counts, Queue<ClickEvent> late) {
+    void awaitEvents(int count) {
+      await(() -> events.size() >= count, count + " events read");
+    }
+
+    PageWindowCount awaitCount(String page, long windowStart) {
+      await(
+          () -> counts.stream().anyMatch(c -> c.pageId.equals(page) && c.windowStart == windowStart),
+          "a count of " + page + " at " + windowStart);
+      return counts.stream().filter(c -> c.pageId.equals(page) && c.windowStart == windowStart).findFirst().get();
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (counts.stream().noneMatch(count -> count.windowStart == T0) && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+      while (!condition.getAsBoolean()) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("no " + what + " within 60 s");
+        }
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
       }
-      assertThat(counts).as("the first minute fired while partition 1 is silent")
-          .anyMatch(count -> count.windowStart == T0 && count.views == 6);
-    } finally {
-      job.cancel().get();
     }
   }
 
@@ -212,14 +253,18 @@ class KafkaInputIT {
         EventInput.from("windowed-counts", args)
             .events(
                 env, new Outputs(new OutputFolders(null)), new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
-    FAILURES.set(0);
     COMMITTED_BEFORE_THE_FAILURE.set(0);
-    WindowedCountsJob.build(input.map(new RewindGroupAndFailOnce(KAFKA.bootstrapServers(), group, topic)), settings)
+    String bootstrapServers = KAFKA.bootstrapServers();
+    // About 1,000 records a second in the first attempt, so that checkpoints complete among them.
+    FailOnceAfterACheckpoint failure =
+        FailOnceAfterACheckpoint.named(
+            "kafka-restart", 200, Duration.ofMillis(1), () -> rewindGroup(bootstrapServers, group, topic));
+    WindowedCountsJob.build(input.map(failure), settings)
         .tumbling()
         .sinkTo(CollectToQueue.into(COUNTS));
     env.execute("restart-from-checkpoint");
 
-    assertThat(FAILURES).as("injected failures").hasValue(1);
+    assertThat(FailOnceAfterACheckpoint.failures("kafka-restart")).as("injected failures").hasValue(1);
     // The group offsets were rewound to 0 at the failure (with --starting-offsets committed): had the restart read
     // them, events would count twice.
     Map<String, Long> standing = new TreeMap<>();
@@ -237,75 +282,31 @@ class KafkaInputIT {
 
   private static final AtomicLong COMMITTED_BEFORE_THE_FAILURE = new AtomicLong();
 
-  private static final AtomicInteger FAILURES = new AtomicInteger();
-
   /**
-   * In the first attempt of subtask 0: slows its records down so that checkpoints complete among them, and after one
-   * has, rewinds the consumer group to offset 0 and fails.
+   * Waits until the group has the offsets of a completed checkpoint (the source commits them asynchronously), notes
+   * them, then rewinds the group to offset 0.
    */
-  static final class RewindGroupAndFailOnce extends RichMapFunction<ClickEvent, ClickEvent>
-      implements CheckpointListener {
-    private final String bootstrapServers;
-    private final String group;
-    private final String topic;
-    private transient boolean armed;
-    private transient boolean checkpointed;
-    private transient long records;
-
-    RewindGroupAndFailOnce(String bootstrapServers, String group, String topic) {
-      this.bootstrapServers = bootstrapServers;
-      this.group = group;
-      this.topic = topic;
-    }
-
-    @Override
-    public void open(OpenContext context) {
-      armed =
-          getRuntimeContext().getTaskInfo().getAttemptNumber() == 0
-              && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
-    }
-
-    @Override
-    public ClickEvent map(ClickEvent event) throws Exception {
-      if (!armed) {
-        return event;
+  private static void rewindGroup(String bootstrapServers, String group, String topic) throws Exception {
+    Properties props = new Properties();
+    props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (COMMITTED_BEFORE_THE_FAILURE.get() == 0 && System.nanoTime() < deadline) {
+        COMMITTED_BEFORE_THE_FAILURE.set(
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                .filter(Objects::nonNull)
+                .mapToLong(OffsetAndMetadata::offset)
+                .sum());
+        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
       }
-      records++;
-      if (checkpointed && records > 200) {
-        armed = false;
-        Properties props = new Properties();
-        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
-          // The source commits a completed checkpoint's offsets asynchronously: poll for them with a deadline.
-          long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-          while (COMMITTED_BEFORE_THE_FAILURE.get() == 0 && System.nanoTime() < deadline) {
-            COMMITTED_BEFORE_THE_FAILURE.set(
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-                    .filter(Objects::nonNull)
-                    .mapToLong(OffsetAndMetadata::offset)
-                    .sum());
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-          }
-          admin
-              .alterConsumerGroupOffsets(
-                  group,
-                  Map.of(
-                      new TopicPartition(topic, 0), new OffsetAndMetadata(0),
-                      new TopicPartition(topic, 1), new OffsetAndMetadata(0)))
-              .all()
-              .get();
-        }
-        FAILURES.incrementAndGet();
-        throw new IllegalStateException("injected failure after " + records + " records");
-      }
-      // A rate, not a wait: about 1,000 records a second, so that checkpoints complete among them.
-      LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
-      return event;
-    }
-
-    @Override
-    public void notifyCheckpointComplete(long checkpointId) {
-      checkpointed = true;
+      admin
+          .alterConsumerGroupOffsets(
+              group,
+              Map.of(
+                  new TopicPartition(topic, 0), new OffsetAndMetadata(0),
+                  new TopicPartition(topic, 1), new OffsetAndMetadata(0)))
+          .all()
+          .get();
     }
   }
 
@@ -328,9 +329,49 @@ class KafkaInputIT {
     assertThat(silent.err.strip().lines()).hasSize(1);
     assertThat(silent.err).startsWith("error: windowed-counts: no Kafka broker answered at localhost:" + silentPort);
 
-    Run kafkaOptionWithFiles = cli("windowed-counts", "--input", "x.jsonl", "--topic", "t");
+    Path file = Files.writeString(dir.resolve("events.jsonl"), "");
+    Run kafkaOptionWithFiles = cli("windowed-counts", "--input", file.toString(), "--topic", "t");
     assertThat(kafkaOptionWithFiles.status).isEqualTo(2);
     assertThat(kafkaOptionWithFiles.err.strip()).isEqualTo("error: windowed-counts: --topic needs --source kafka");
+
+    Run badOffsets =
+        cli("windowed-counts", "--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "t",
+            "--starting-offsets", "yesterday");
+    assertThat(badOffsets.status).isEqualTo(2);
+    assertThat(badOffsets.err.strip())
+        .isEqualTo(
+            "error: windowed-counts: --starting-offsets must be earliest, latest, committed or a time in epoch"
+                + " milliseconds, not 'yesterday'");
+  }
+
+  @Test
+  void produceKeysEveryEventByItsUserAndRefusesAnotherPartitionCount() throws Exception {
+    String topic = "produced-" + UUID.randomUUID();
+    Run produced =
+        cli("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic, "--partitions", "3",
+            "--events", "2000", "--users", "50");
+    assertThat(produced.status).as(produced.err).isZero();
+    assertThat(produced.out).startsWith("produced 2,000 records to " + topic + " (3 partitions)");
+
+    Map<String, Set<Integer>> partitionsByUser = new TreeMap<>();
+    List<ConsumerRecord<byte[], byte[]>> records = KAFKA.readCommitted(topic);
+    assertThat(records).hasSize(2_000);
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      ClickEvent event = ClickEventParser.parse(record.value());
+      assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(event.userId);
+      partitionsByUser.computeIfAbsent(event.userId, user -> new TreeSet<>()).add(record.partition());
+    }
+    assertThat(partitionsByUser.values()).allSatisfy(partitions -> assertThat(partitions).hasSize(1));
+    assertThat(records.stream().map(ConsumerRecord::partition).distinct()).hasSize(3);
+
+    Run otherCount =
+        cli("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic, "--partitions", "4",
+            "--events", "10");
+    assertThat(otherCount.status).isEqualTo(2);
+    assertThat(otherCount.err.strip())
+        .isEqualTo(
+            "error: produce: topic '" + topic + "' exists with 3 partitions, not 4; leave out --partitions to write to"
+                + " it as it is");
   }
 
   private record Run(int status, String out, String err) {}

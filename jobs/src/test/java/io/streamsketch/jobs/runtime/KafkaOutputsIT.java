@@ -86,6 +86,24 @@ class KafkaOutputsIT {
     }
   }
 
+  @Test
+  void aTransactionTimeoutAboveTheBrokersMaximumIsRefusedBeforeTheStart() throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        StreamSketchCli.run(
+            new String[] {
+              "windowed-counts", "--sink", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(),
+              "--transaction-timeout", "16m"
+            },
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "error: windowed-counts: --transaction-timeout 960000 ms is above the broker's transaction.max.timeout.ms"
+                + " of 900000 ms: give at most that\n");
+  }
+
   private static String run(String job, String... options) throws Exception {
     List<String> args = new ArrayList<>(List.of(job));
     args.addAll(GENERATED);

@@ -79,7 +79,7 @@ class OutputSinksTest {
     assertThat(run("windowed-counts", "--sink", "kafka", "--bootstrap-servers", "localhost:" + closedPort))
         .isEqualTo(2);
     assertThat(stderr())
-        .startsWith("error: --bootstrap-servers localhost:" + closedPort + ": could not reach the broker: no answer")
+        .startsWith("error: windowed-counts: --bootstrap-servers localhost:" + closedPort + ": could not reach the broker: no answer")
         .hasLineCount(1);
   }
 
