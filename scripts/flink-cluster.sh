@@ -14,8 +14,9 @@
 #                                -p sets the parallelism, -n allows state that maps to no operator, -D sets Flink
 #                                options; JOB and its options are the jar's (java -jar ... JOB --help)
 #   savepoint JOB_ID [DIR]       take a savepoint of a running job (DIR: savepoints/ in the --work-dir)
-#   stop-with-savepoint JOB_ID [DIR]
-#                                take a savepoint and stop the job; resume it with run -s PATH
+#   stop-with-savepoint [--drain] JOB_ID [DIR]
+#                                take a savepoint and stop the job; resume it with run -s PATH. --drain first
+#                                advances event time to the end (every window fires): to finish a stream for good
 #   list                         the running and scheduled jobs
 #
 # Options (before the command):
@@ -81,7 +82,7 @@ while [ $# -gt 0 ]; do
     --rest-port) [ $# -ge 2 ] || usage_error "--rest-port needs a port"; rest_port=$(port_value --rest-port "$2"); shift 2 ;;
     --rpc-port) [ $# -ge 2 ] || usage_error "--rpc-port needs a port"; rpc_port=$(port_value --rpc-port "$2"); shift 2 ;;
     --work-dir) [ $# -ge 2 ] || usage_error "--work-dir needs a folder"; mkdir -p "$2"; work=$(cd "$2" && pwd); shift 2 ;;
-    -h | --help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) usage_error "unknown option $1 (see --help)" ;;
     *) break ;;
   esac
@@ -340,13 +341,18 @@ case "$command" in
     flink_cli savepoint "$@"
     ;;
   stop-with-savepoint)
-    [ $# -ge 1 ] && [ $# -le 2 ] || usage_error "usage: stop-with-savepoint JOB_ID [DIR]"
+    drain=()
+    if [ "${1:-}" = --drain ]; then
+      drain=(--drain)
+      shift
+    fi
+    [ $# -ge 1 ] && [ $# -le 2 ] || usage_error "usage: stop-with-savepoint [--drain] JOB_ID [DIR]"
     require_job_id "$1"
     require_running
     if [ $# -eq 2 ]; then
-      flink_cli stop --savepointPath "$2" "$1"
+      flink_cli stop "${drain[@]}" --savepointPath "$2" "$1"
     else
-      flink_cli stop "$1"
+      flink_cli stop "${drain[@]}" "$1"
     fi
     ;;
   run)

@@ -73,6 +73,9 @@ public final class CommonOptions {
               "path",
               null,
               "checkpoint folder (default: config.yaml's, else <java.io.tmpdir>/streamsketch-<user>/checkpoints)"),
+          Option.flag(
+              "event-metrics",
+              "count the input's events per kind in Flink metrics (a stateless operator, event-metrics)"),
           Option.flag("keep-checkpoints", "keep a finished java -jar run's checkpoint folder (a failed run keeps it)"),
           Option.value("conf-dir", "dir", "flink-conf", "folder with config.yaml, for runs with java -jar"),
           Option.flag("web-ui", "serve Flink's web UI on localhost while a java -jar run lasts"));

@@ -36,7 +36,9 @@ public final class JobRun {
     PathChecks.writableFolder(args, "output");
     this.outputs = new Outputs(OutputSinks.from(job, args));
     this.env = JobEnvironment.create(args);
-    this.events = FaultInjection.insert(input.events(env, outputs, watermarks));
+    this.events =
+        EventMetrics.insert(
+            FaultInjection.insert(input.events(env, outputs, watermarks)), args.flag("event-metrics"));
     this.keepCheckpoints = args.flag("keep-checkpoints");
   }
 

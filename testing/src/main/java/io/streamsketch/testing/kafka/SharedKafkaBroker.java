@@ -99,6 +99,9 @@ final class SharedKafkaBroker {
         props.setProperty("offsets.topic.num.partitions", "4");
         props.setProperty("transaction.state.log.num.partitions", "4");
         props.setProperty("group.initial.rebalance.delay.ms", "0");
+        // Retention goes by record timestamps, and the jobs' outputs carry event times (the generator's start on
+        // 2026-01-01): with the default 7 days the broker deletes a test's results within minutes of writing them.
+        props.setProperty("log.retention.ms", "-1");
         // Tests create their topics with the partitions they need; a misspelt topic must stay an error.
         props.setProperty("auto.create.topics.enable", "false");
         return props;
