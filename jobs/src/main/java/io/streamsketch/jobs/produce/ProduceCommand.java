@@ -170,6 +170,10 @@ public final class ProduceCommand implements JobCommand {
     props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
     props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    // One request in flight: with several, an idempotent producer was seen (under load, after a leader change of a
+    // new partition) retrying a first batch after later ones were appended, which the broker then rejects for ever
+    // as out of order, and produce failed after its delivery timeout. Large batches keep the throughput.
+    props.setProperty(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "20");
     props.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     // A broker that goes away fails the command within half a minute instead of the default two.

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -32,10 +31,8 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,19 +171,9 @@ abstract class SinkFailureInjection {
     return expected;
   }
 
-  /**
-   * Sends the records, once each, in order per partition. One request in flight: on a loaded machine an idempotent
-   * producer with several in flight was seen retrying a first batch after later ones were appended, which the
-   * broker then rejects for ever as out of order.
-   */
+  /** Sends the records, once each, in order per partition (the extension's producer has one request in flight). */
   private static void send(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
-    Properties config = new Properties();
-    config.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    config.setProperty(ProducerConfig.ACKS_CONFIG, "all");
-    config.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    config.setProperty(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       List<Future<RecordMetadata>> acks = new ArrayList<>();
       for (ProducerRecord<byte[], byte[]> record : records) {
         acks.add(producer.send(record));
