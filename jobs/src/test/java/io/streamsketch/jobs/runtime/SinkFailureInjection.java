@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -67,6 +68,8 @@ abstract class SinkFailureInjection {
   static void startCluster() throws Exception {
     Configuration conf = new Configuration();
     conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
+    // Any free port: the default 8081 may be taken by another test or a local cluster.
+    conf.set(RestOptions.BIND_PORT, "0");
     // One slot of each TaskManager per job: terminating either one always kills a running task.
     conf.set(TaskManagerOptions.TASK_MANAGER_LOAD_BALANCE_MODE, TaskManagerOptions.TaskManagerLoadBalanceMode.SLOTS);
     cluster =
