@@ -1,5 +1,7 @@
 package io.streamsketch.sketch.moments;
 
+import java.util.function.Function;
+
 /**
  * The shape of an {@link AmsSketch}, {@code s1} counters per group and {@code s2} groups, derived from (ε, δ), and
  * the guarantee of a shape.
@@ -65,8 +67,8 @@ public final class AmsParameters {
     return Math.exp(-groups * GROUP_EXPONENT);
   }
 
-  /** Fails unless s1 ≥ 1, s2 ≥ 1 and s1·s2 ≤ {@link #MAX_COUNTERS}, with the message {@code error} is given. */
-  static void checkShape(int countersPerGroup, int groups, java.util.function.Function<String, RuntimeException> error) {
+  /** Fails unless s1 ≥ 1, s2 ≥ 1 and s1·s2 ≤ {@link #MAX_COUNTERS}, with the exception {@code error} makes of the message. */
+  static void checkShape(int countersPerGroup, int groups, Function<String, RuntimeException> error) {
     if (countersPerGroup < 1) {
       throw error.apply("counters per group must be >= 1: " + countersPerGroup);
     }
