@@ -7,7 +7,8 @@ public enum SketchFamily {
   BLOOM_FILTER(3),
   SKIP_RESERVOIR(4),
   HEAVY_HITTERS(5),
-  KLL(6);
+  KLL(6),
+  AMS(7);
 
   private final int id;
 

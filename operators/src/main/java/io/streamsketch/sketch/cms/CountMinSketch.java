@@ -3,6 +3,7 @@ package io.streamsketch.sketch.cms;
 import io.streamsketch.sketch.SketchFamily;
 import io.streamsketch.sketch.SketchFormat;
 import io.streamsketch.sketch.SketchFormatException;
+import io.streamsketch.sketch.hash.MersennePrime61;
 import io.streamsketch.sketch.hash.MurmurHash3;
 import java.util.Arrays;
 import java.util.Objects;
@@ -95,7 +96,7 @@ public final class CountMinSketch {
       "its rows were placed by double hashing, which version 2's independent row hashes do not reproduce; rebuild "
           + "the sketch from its stream";
   /** The Mersenne prime 2^61 − 1 of the rows' hash family. */
-  static final long PRIME = (1L << 61) - 1;
+  static final long PRIME = MersennePrime61.PRIME;
   private static final int PAYLOAD_HEADER_BYTES = 4 + 4 + 8 + 1 + 8;
   /** The largest serialized sketch, of {@link #MAX_CELLS} counters. */
   public static final int MAX_SERIALIZED_BYTES =
@@ -230,7 +231,7 @@ public final class CountMinSketch {
     }
     // Every counter is at most N, so checking N alone rules out counter overflow; check before touching the table.
     long newTotal = addTotal(count);
-    long x = modPrime(hash);
+    long x = MersennePrime61.mod(hash);
     if (conservative) {
       long min = Long.MAX_VALUE;
       for (int i = 0; i < depth; i++) {
@@ -262,25 +263,9 @@ public final class CountMinSketch {
 
   /** The counter of row {@code row} for {@code x} in [0, p): {@code g = (a·x + b) mod p} scaled to [0, width). */
   private int cell(int row, long x) {
-    long g = rowHash(a[row], b[row], x);
+    long g = MersennePrime61.multiplyAdd(a[row], x, b[row]);
     // g < 2^61 and 8·width < 2^30, both non-negative: the high half of g·8·width is ⌊g·width / 2^61⌋ < width.
     return row * width + (int) Math.multiplyHigh(g, (long) width << 3);
-  }
-
-  /** {@code (a·x + b) mod p} for a, b, x in [0, p), p = 2^61 − 1, without division. */
-  static long rowHash(long a, long b, long x) {
-    // a, x < 2^61, so a·x < 2^122 = hi·2^64 + lo with hi < 2^58; 2^64 ≡ 8 and 2^61 ≡ 1 (mod p).
-    long lo = a * x;
-    long hi = Math.multiplyHigh(a, x);
-    long sum = (hi << 3) + (lo >>> 61) + (lo & PRIME) + b; // < 3·2^61 + 8, no overflow
-    sum = (sum & PRIME) + (sum >>> 61);
-    return sum >= PRIME ? sum - PRIME : sum;
-  }
-
-  /** An unsigned 64-bit hash reduced modulo p = 2^61 − 1: 2^61 ≡ 1, so add the top 3 bits to the low 61. */
-  static long modPrime(long hash) {
-    long sum = (hash & PRIME) + (hash >>> 61);
-    return sum >= PRIME ? sum - PRIME : sum;
   }
 
   public long estimate(long item) {
@@ -296,7 +281,7 @@ public final class CountMinSketch {
   }
 
   private long estimateOfHash(long hash) {
-    long x = modPrime(hash);
+    long x = MersennePrime61.mod(hash);
     long min = Long.MAX_VALUE;
     for (int i = 0; i < depth; i++) {
       min = Math.min(min, table[cell(i, x)]);

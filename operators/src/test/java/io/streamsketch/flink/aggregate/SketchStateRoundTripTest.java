@@ -50,6 +50,7 @@ class SketchStateRoundTripTest {
                 HeavyHittersAggregate.ACCUMULATOR_TYPE),
             Arguments.of(
                 "kll", new KllAggregate<String>(s -> (double) s.hashCode(), 64, 3), KllAggregate.ACCUMULATOR_TYPE),
+            Arguments.of("ams", new AmsAggregate<String>(s -> s, 0.3, 0.1, 3), AmsAggregate.ACCUMULATOR_TYPE),
             Arguments.of(
                 "reservoir",
                 new ReservoirAggregate<>(8, 3, Types.STRING),

@@ -36,6 +36,7 @@ class CorruptLengthPrefixTest {
             HeavyHittersSerializer.INSTANCE,
             BloomFilterSerializer.INSTANCE,
             KllSketchSerializer.INSTANCE,
+            AmsSketchSerializer.INSTANCE,
             SkipReservoirSerializer.typeInfo(Types.STRING).createSerializer(config),
             SkipReservoirSerializer.typeInfo(TypeInformation.of(ClickEvent.class)).createSerializer(config))
         .flatMap(

@@ -2,6 +2,7 @@ package io.streamsketch.sketch.hll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsketch.sketch.testing.Binomial;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,7 +59,7 @@ class HyperLogLogBoundsTest {
       }
     }
     for (int k = 1; k <= 3; k++) {
-      int allowed = binomialUpperQuantile(TRIALS, NORMAL_UPPER_TAIL[k], ALPHA);
+      int allowed = Binomial.upperQuantile(TRIALS, NORMAL_UPPER_TAIL[k], ALPHA);
       String mode = sawSparse && sawDense ? "sparse and dense" : sawSparse ? "sparse" : "dense";
       assertThat(belowLower[k]).as("n = %d (%s), truth below the lower bound at %d sd", n, mode, k).isLessThanOrEqualTo(allowed);
       assertThat(aboveUpper[k]).as("n = %d (%s), truth above the upper bound at %d sd", n, mode, k).isLessThanOrEqualTo(allowed);
@@ -91,23 +92,5 @@ class HyperLogLogBoundsTest {
       sketch.merge(other);
     }
     return sketch;
-  }
-
-  /** The smallest c with P(Binomial(trials, p) > c) ≤ alpha. */
-  private static int binomialUpperQuantile(int trials, double p, double alpha) {
-    double logP = Math.log(p);
-    double logQ = Math.log1p(-p);
-    double cumulative = 0;
-    double logChoose = 0;
-    for (int c = 0; c <= trials; c++) {
-      if (c > 0) {
-        logChoose += Math.log((double) (trials - c + 1) / c);
-      }
-      cumulative += Math.exp(logChoose + c * logP + (trials - c) * logQ);
-      if (1 - cumulative <= alpha) {
-        return c;
-      }
-    }
-    return trials;
   }
 }
