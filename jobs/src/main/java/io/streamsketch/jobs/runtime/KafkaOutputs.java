@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * {@code --sink kafka}: each output to the topic {@code <topic-prefix><output>}, exactly once (one Kafka
@@ -131,7 +132,7 @@ final class KafkaOutputs implements OutputSink {
     }
     List<ConfigResource> resources =
         topics.keySet().stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-    Map<ConfigResource, Config> configs = call("read the topics' configuration", () -> admin.describeConfigs(resources).all().get());
+    Map<ConfigResource, Config> configs = call("read the topics' configuration", () -> describeWhenKnown(resources));
     configs.forEach(
         (resource, config) -> {
           int limit =
@@ -189,6 +190,24 @@ final class KafkaOutputs implements OutputSink {
 
   private interface AdminCall<V> {
     V get() throws Exception;
+  }
+
+  /**
+   * The topics' configuration. A topic just created may be unknown to the broker answering for a moment (seen on a
+   * loaded machine), so UnknownTopicOrPartition is retried until the admin timeout, then reported.
+   */
+  private Map<ConfigResource, Config> describeWhenKnown(List<ConfigResource> resources) throws Exception {
+    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        return admin.describeConfigs(resources).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   private <V> V call(String what, AdminCall<V> call) {
