@@ -36,7 +36,11 @@ public final class CommonOptions {
           Option.value("state-backend", "hashmap|rocksdb", null, "state backend (default: from config.yaml)"),
           Option.value("checkpoint-dir", "path", null, "checkpoint folder (default: from config.yaml)"),
           Option.value("conf-dir", "dir", "flink-conf", "folder with config.yaml, for runs with java -jar"),
-          Option.flag("web-ui", "serve Flink's web UI on localhost while a java -jar run lasts"));
+          Option.flag("web-ui", "serve Flink's web UI on localhost while a java -jar run lasts"),
+          Restore.OPTIONS.get(0),
+          Restore.OPTIONS.get(1),
+          Restore.OPTIONS.get(2),
+          Restore.OPTIONS.get(3));
 
   private CommonOptions() {}
 

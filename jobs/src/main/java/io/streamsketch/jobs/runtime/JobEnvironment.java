@@ -36,6 +36,7 @@ public final class JobEnvironment {
     if (args.has("parallelism")) {
       conf.set(CoreOptions.DEFAULT_PARALLELISM, args.intValue("parallelism", 1, 1024));
     }
+    Restore.from(args).apply(conf);
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     if (local && args.flag("web-ui")) {
       return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);

@@ -5,6 +5,7 @@ import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.ClickEvent;
 import java.io.PrintStream;
 import java.util.function.Supplier;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
@@ -19,14 +20,17 @@ public final class JobRun {
   private final StreamExecutionEnvironment env;
   private final OutputFolders output;
   private final DataStream<ClickEvent> events;
+  private final Restore restore;
 
   private JobRun(String job, ParsedArgs args) {
     EventInput input = EventInput.from(args);
     this.job = job;
     this.outputFolder = args.string("output");
+    this.restore = Restore.from(args);
+    OutputFolderRules.prepare(outputFolder, restore, args.flag("overwrite"));
     this.env = JobEnvironment.create(args);
     this.output = new OutputFolders(outputFolder);
-    this.events = input.events(env, output);
+    this.events = OptionsGuard.attach(input.events(env, output), args);
   }
 
   /** Builds a job's settings; a value they reject is a usage error naming the job. */
@@ -58,7 +62,16 @@ public final class JobRun {
 
   /** Runs the job and prints its summary; returns the exit status. */
   public int execute(PrintStream out) throws Exception {
-    JobSummary.print(out, job, env.execute(job), outputFolder);
+    JobExecutionResult result;
+    try {
+      result = env.execute(job);
+    } catch (Exception e) {
+      throw OptionsGuard.asUsageError(e).orElseThrow(() -> e);
+    }
+    if (restore.restores()) {
+      OutputFolderRules.removeLeftoverInProgressFiles(outputFolder);
+    }
+    JobSummary.print(out, job, result, outputFolder);
     return 0;
   }
 }
