@@ -94,6 +94,9 @@ public final class Restore {
    * across job folders is the newest. Folders without {@code _metadata} are incomplete (or being deleted).
    */
   static Optional<Path> latestCheckpoint(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
     try (Stream<Path> files = Files.find(dir, 3, (file, attributes) -> file.getFileName().toString().equals(METADATA))) {
       return files
           .map(Path::getParent)

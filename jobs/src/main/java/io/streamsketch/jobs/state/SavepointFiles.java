@@ -21,10 +21,14 @@ final class SavepointFiles {
 
   record Session(StreamExecutionEnvironment env, StateBackend backend) {}
 
-  /** A local environment at parallelism 1 (the state is small) and the backend to read or write with. */
-  static Session open(String backend) {
+  /**
+   * A local environment at parallelism 1 (the state is small) and the backend to read or write with. A writer needs
+   * generic types: the State Processor API ships its written operator state between its own operators as a Kryo
+   * type ({@code TaggedOperatorSubtaskState}); the job's state itself keeps its explicit serializers.
+   */
+  static Session open(String backend, boolean writer) {
     Configuration conf = new Configuration();
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(PipelineOptions.GENERIC_TYPES, writer);
     conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
     conf.set(RestOptions.BIND_PORT, "0");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

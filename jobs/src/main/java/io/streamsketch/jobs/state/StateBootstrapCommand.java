@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.state.api.OperatorIdentifier;
@@ -81,7 +80,7 @@ public final class StateBootstrapCommand implements JobCommand {
       throw new UsageException("--savepoint " + target + " already exists and is not an empty folder");
     }
     List<ClickEvent> impressions = impressions(Paths.get(args.required("history")));
-    SavepointFiles.Session session = SavepointFiles.open(args.string("state-backend"));
+    SavepointFiles.Session session = SavepointFiles.open(args.string("state-backend"), true);
     StateBootstrapTransformation<ClickEvent> filters =
         OperatorTransformation.bootstrapWith(session.env().fromData(impressions, TypeInformation.of(ClickEvent.class)))
             .keyBy(event -> event.adId, Types.STRING)
@@ -132,9 +131,7 @@ public final class StateBootstrapCommand implements JobCommand {
     private static final long serialVersionUID = 1L;
     private final long capacity;
     private final double fpp;
-    private transient ValueState<BloomFilter> current;
-    private transient ValueState<BloomFilter> previous;
-    private transient ValueState<Long> insertions;
+    private transient AdFilterState state;
 
     AddUsers(long capacity, double fpp) {
       this.capacity = capacity;
@@ -143,25 +140,23 @@ public final class StateBootstrapCommand implements JobCommand {
 
     @Override
     public void open(OpenContext context) {
-      current = getRuntimeContext().getState(FirstExposureOperator.CURRENT);
-      previous = getRuntimeContext().getState(FirstExposureOperator.PREVIOUS);
-      insertions = getRuntimeContext().getState(FirstExposureOperator.CURRENT_INSERTIONS);
+      state = new AdFilterState(getRuntimeContext());
     }
 
     @Override
     public void processElement(ClickEvent impression, Context context) throws Exception {
-      BloomFilter stored = current.value();
+      BloomFilter stored = state.current.value();
       RotatingBloomFilter filter =
           stored == null
               ? RotatingBloomFilter.create(capacity, fpp, FirstExposureJob.HASH_SEED)
               : RotatingBloomFilter.restore(
-                  capacity, fpp, FirstExposureJob.HASH_SEED, stored, previous.value(), insertions.value());
+                  capacity, fpp, FirstExposureJob.HASH_SEED, stored, state.previous.value(), state.insertions.value());
       filter.addAndCheck(impression.userId);
-      current.update(filter.current());
+      state.current.update(filter.current());
       if (filter.previous() != null) {
-        previous.update(filter.previous());
+        state.previous.update(filter.previous());
       }
-      insertions.update(filter.currentInsertions());
+      state.insertions.update(filter.currentInsertions());
     }
   }
 }

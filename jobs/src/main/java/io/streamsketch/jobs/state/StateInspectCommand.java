@@ -1,7 +1,6 @@
 package io.streamsketch.jobs.state;
 
 import io.streamsketch.flink.io.ClickstreamSource;
-import io.streamsketch.flink.membership.FirstExposureOperator;
 import io.streamsketch.flink.serde.HeavyHittersSerializer;
 import io.streamsketch.flink.serde.HyperLogLogSerializer;
 import io.streamsketch.flink.sessions.SessionAccumulator;
@@ -70,7 +69,7 @@ public final class StateInspectCommand implements JobCommand {
   public int run(ParsedArgs args, PrintStream out) throws Exception {
     String path = SavepointFiles.checked(args.required("savepoint"), "--savepoint");
     String job = args.choice("job", JOBS.toArray(String[]::new));
-    SavepointFiles.Session session = SavepointFiles.open(args.string("state-backend"));
+    SavepointFiles.Session session = SavepointFiles.open(args.string("state-backend"), false);
     SavepointReader reader = SavepointReader.read(session.env(), path, session.backend());
     List<DataStream<String>> parts = new ArrayList<>();
     parts.add(readOperator(job, reader));
@@ -252,30 +251,26 @@ public final class StateInspectCommand implements JobCommand {
 
   static final class AdFilters extends KeyedStateReaderFunction<String, String> {
     private static final long serialVersionUID = 1L;
-    private transient ValueState<BloomFilter> current;
-    private transient ValueState<BloomFilter> previous;
-    private transient ValueState<Long> insertions;
+    private transient AdFilterState state;
 
     @Override
     public void open(OpenContext context) {
-      current = getRuntimeContext().getState(FirstExposureOperator.CURRENT);
-      previous = getRuntimeContext().getState(FirstExposureOperator.PREVIOUS);
-      insertions = getRuntimeContext().getState(FirstExposureOperator.CURRENT_INSERTIONS);
+      state = new AdFilterState(getRuntimeContext());
     }
 
     @Override
     public void readKey(String ad, Context context, Collector<String> out) throws Exception {
-      BloomFilter filter = current.value();
+      BloomFilter filter = state.current.value();
       if (filter == null) {
         return;
       }
-      BloomFilter older = previous.value();
+      BloomFilter older = state.previous.value();
       // A user is looked up in both generations: a false positive in either is one.
       double rate =
           older == null
               ? filter.expectedFalsePositiveRate()
               : 1 - (1 - filter.expectedFalsePositiveRate()) * (1 - older.expectedFalsePositiveRate());
-      Long inserted = insertions.value();
+      Long inserted = state.insertions.value();
       out.collect(
           Json.object()
               .field("adId", ad)

@@ -56,6 +56,10 @@ class SketchSerializerUpgradeTest {
   record Spec<T>(
       String name, Supplier<TypeSerializer<T>> serializer, Supplier<List<T>> data, Function<T, String> describe) {}
 
+  /**
+   * The serializers and their data. The data are this test's own, not those of the serializers' unit tests: the
+   * committed expectations must not follow another test's edits.
+   */
   static List<Spec<?>> specs() {
     return List.of(
         new Spec<>("hyperloglog", () -> HyperLogLogSerializer.INSTANCE, SketchSerializerUpgradeTest::hyperLogLogs,
