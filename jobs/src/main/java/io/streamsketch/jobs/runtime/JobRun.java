@@ -66,7 +66,7 @@ public final class JobRun {
     try {
       result = env.execute(job);
     } catch (Exception e) {
-      throw OptionsGuard.asUsageError(e).orElseThrow(() -> e);
+      throw OptionsGuard.asUsageError(e).or(() -> restore.asUsageError(e)).orElseThrow(() -> e);
     }
     if (restore.restores()) {
       OutputFolderRules.removeLeftoverInProgressFiles(outputFolder);

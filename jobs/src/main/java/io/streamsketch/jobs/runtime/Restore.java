@@ -130,6 +130,22 @@ public final class Restore {
     return path;
   }
 
+  /**
+   * The one-line usage error for a job that failed because the restored state has an operator the job lacks (Flink:
+   * "Cannot map checkpoint/savepoint state for operator ..."), typically a savepoint of another job.
+   */
+  Optional<UsageException> asUsageError(Throwable failure) {
+    for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("Cannot map checkpoint/savepoint state for operator")) {
+        return Optional.of(
+            new UsageException(
+                path + " holds state of an operator this job does not have: it is not a savepoint of this job, or"
+                    + " the job lost an operator; --allow-non-restored-state drops that state"));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Sets the restore settings on the job's configuration. */
   void apply(Configuration conf) {
     if (path != null) {

@@ -74,6 +74,11 @@ class RestoreLifecycleIT {
         .isEqualTo(
             "error: --tumbling-window is 20000ms but the state being restored was written with 10000ms; restore with"
                 + " the same value, or start without the savepoint");
+    List<String> sessions = new ArrayList<>(List.of("sessions", "--conf-dir", conf.toString()));
+    sessions.addAll(List.of("--output", output.toString(), "--resume", checkpoints.toString()));
+    Result otherJob = cli(sessions);
+    assertThat(otherJob.status).isEqualTo(2);
+    assertThat(otherJob.stderr).startsWith("error: ").contains("it is not a savepoint of this job").hasLineCount(1);
     Result otherOutput = cli(args(temp.resolve("elsewhere"), "--resume", checkpoints.toString()));
     assertThat(otherOutput.status).isEqualTo(2);
     assertThat(otherOutput.stderr).startsWith("error: --output is " + temp.resolve("elsewhere"));
