@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,6 +87,8 @@ class StreamSketchCliTest {
       delimiter = '|',
       value = {
         "--gap=0s|--gap must be positive",
+        "--gap=9223372036854775807ms|--gap must be at most 3650d",
+        "--max-length=3651d|--max-length must be at most 3650d",
         "--allowed-lateness=-1m|--allowed-lateness must",
         "--implementation=merging|--implementation must be one of sessionizer, windows",
       })
@@ -103,6 +106,7 @@ class StreamSketchCliTest {
         "--fpp=often|--fpp must be a number, not 'often'",
         "--capacity=0|--capacity must be at least 1",
         "--cache-ads=0|--cache-ads must be in [1, ",
+        "--capacity=50000000|first-exposure: the Bloom filters may need ",
       })
   void wrongFirstExposureOptionsFailWithAClearMessage(String arg, String message) throws Exception {
     assertThat(run("first-exposure", arg)).isEqualTo(2);
@@ -143,6 +147,61 @@ class StreamSketchCliTest {
           .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(file)));
     }
     assertThat(stdout()).contains("wrote 2,000 events");
+  }
+
+  @Test
+  void generateRefusesToReplaceAUsersFilesWithoutOverwrite(@TempDir Path dir) throws Exception {
+    Path events = Files.writeString(dir.resolve(GenerateCommand.EVENTS_FILE), "my own events\n");
+    Path pages = Files.writeString(dir.resolve(GenerateCommand.PAGES_FILE), "my own pages\n");
+    assertThat(run("generate", "--output", dir.toString(), "--events", "100")).isEqualTo(2);
+    assertThat(stderr().lines())
+        .containsExactly(
+            "error: generate: " + dir + " already has events.jsonl and pages.csv; --overwrite replaces them");
+    assertThat(Files.readString(events)).isEqualTo("my own events\n");
+    assertThat(Files.readString(pages)).isEqualTo("my own pages\n");
+
+    Files.delete(events);
+    assertThat(run("generate", "--output", dir.toString(), "--events", "100")).isEqualTo(2);
+    assertThat(Files.exists(events)).isFalse();
+    assertThat(Files.readString(pages)).isEqualTo("my own pages\n");
+  }
+
+  @Test
+  void generateOverwritesWhenAskedLeavingNoTemporaryFile(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve(GenerateCommand.EVENTS_FILE), "my own events\n");
+    assertThat(run("generate", "--output", dir.toString(), "--events", "100", "--overwrite")).isZero();
+    assertThat(Files.readAllLines(dir.resolve(GenerateCommand.EVENTS_FILE))).hasSize(100);
+    assertThat(Files.readAllLines(dir.resolve(GenerateCommand.PAGES_FILE)).get(0)).isEqualTo("pageId,category,title");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(file -> file.getFileName().toString()))
+          .containsExactlyInAnyOrder(GenerateCommand.EVENTS_FILE, GenerateCommand.PAGES_FILE);
+    }
+  }
+
+  @Test
+  void aMissingInputIsOneLineBeforeTheJobStarts(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("no-such-events.jsonl");
+    assertThat(run("windowed-counts", "--input", missing.toString())).isEqualTo(2);
+    assertThat(stderr().lines())
+        .containsExactly("error: windowed-counts: --input " + missing + ": no such file or folder");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"output", "checkpoint-dir"})
+  void anUnusableFolderIsOneLineBeforeTheJobStarts(String option, @TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "not a folder");
+    assertThat(run("sessions", "--" + option, file.toString())).isEqualTo(2);
+    assertThat(run("sessions", "--" + option, file.resolve("under").toString())).isEqualTo(2);
+    // A folder nobody may write, root included: creating anything in /sys fails.
+    assertThat(run("sessions", "--" + option, "/sys/streamsketch")).isEqualTo(2);
+    List<String> lines = stderr().lines().toList();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).isEqualTo("error: sessions: --" + option + " " + file + ": is a file, not a folder");
+    assertThat(lines.get(1))
+        .isEqualTo(
+            "error: sessions: --" + option + " " + file.resolve("under") + ": " + file + " is a file, not a folder");
+    // "Operation not permitted" for root, "permission denied" for anyone else.
+    assertThat(lines.get(2)).startsWith("error: sessions: --" + option + " /sys/streamsketch: cannot write there (");
   }
 
   @Test

@@ -10,6 +10,16 @@ import java.util.Objects;
  * "eventTime":1767225600000}}. {@code adId} is null on a {@code VIEW}.
  */
 public class ClickEvent {
+  /**
+   * The earliest valid event time: 1970-01-01T00:00:00Z. With times in [{@code MIN_EVENT_TIME}, {@code
+   * MAX_EVENT_TIME}], every window start, end and lateness bound the jobs compute stays far from overflow, and no
+   * timestamp collides with Flink's {@code Long.MIN_VALUE} (no timestamp).
+   */
+  public static final long MIN_EVENT_TIME = 0L;
+
+  /** The latest valid event time: 9999-12-31T23:59:59.999Z. */
+  public static final long MAX_EVENT_TIME = 253_402_300_799_999L;
+
   /** Unique per event. */
   public long eventId;
 
@@ -33,14 +43,18 @@ public class ClickEvent {
   }
 
   public String toJson() {
+    return jsonFields().toString();
+  }
+
+  /** The event's fields as an open JSON object, for records that extend the event with fields of their own. */
+  Json jsonFields() {
     return Json.object()
         .field("eventId", eventId)
         .field("userId", userId)
         .field("pageId", pageId)
         .field("kind", kind.name())
         .field("adId", adId)
-        .field("eventTime", eventTime)
-        .toString();
+        .field("eventTime", eventTime);
   }
 
   @Override

@@ -6,8 +6,10 @@ import java.util.Objects;
  * Distinct users of one page (or of all pages, {@code pageId} = {@value #ALL_PAGES}) in one event-time window, as of
  * one firing of that window (the highest {@code firing} stands, as in {@link PageWindowCount}).
  *
- * <p>{@code estimate} is the HyperLogLog estimate, and [{@code lowerBound}, {@code upperBound}] the estimate ± 3
- * relative standard errors. In exact mode all three are the exact count. With {@code --verify}, {@code exact} and
+ * <p>{@code estimate} is the HyperLogLog estimate, and [{@code lowerBound}, {@code upperBound}] its confidence bounds
+ * at 3 standard deviations ({@link io.streamsketch.sketch.hll.HyperLogLog#lowerBound}): while the sketch is sparse,
+ * from the number of distinct hashes seen (nearly exact); once dense, from the relative standard error. In exact mode
+ * all three are the exact count. With {@code --verify}, {@code exact} and
  * {@code datasketches} are the exact count and Apache DataSketches' HLL estimate over the same window; else −1.
  */
 public class UniqueVisitors {

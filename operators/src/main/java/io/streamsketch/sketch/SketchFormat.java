@@ -41,6 +41,15 @@ public final class SketchFormat {
    *     unsupported version
    */
   public static Reader reader(byte[] bytes, SketchFamily family, int maxVersion) {
+    return reader(bytes, family, 1, maxVersion, null);
+  }
+
+  /**
+   * As {@link #reader(byte[], SketchFamily, int)}, for a family whose versions before {@code oldestVersion} can no
+   * longer be read: their bytes fail with a message that gives {@code whyOlderVersionsFail}, never silently.
+   */
+  public static Reader reader(
+      byte[] bytes, SketchFamily family, int oldestVersion, int maxVersion, String whyOlderVersionsFail) {
     if (bytes == null) {
       throw new SketchFormatException(family + ": bytes are null");
     }
@@ -64,9 +73,15 @@ public final class SketchFormat {
           "expected a " + family + " sketch but found " + (actual == null ? "unknown family id " + familyId : actual));
     }
     int version = bytes[1] & 0xff;
+    if (version < oldestVersion && version >= 1) {
+      throw new SketchFormatException(
+          family + ": format version " + version + " is no longer supported (supported: " + oldestVersion + " to "
+              + maxVersion + "): " + whyOlderVersionsFail);
+    }
     if (version < 1 || version > maxVersion) {
       throw new SketchFormatException(
-          family + ": format version " + version + " is not supported (supported: 1 to " + maxVersion + ")");
+          family + ": format version " + version + " is not supported (supported: " + oldestVersion + " to "
+              + maxVersion + ")");
     }
     buffer.position(HEADER_BYTES);
     buffer.limit(checksumAt);

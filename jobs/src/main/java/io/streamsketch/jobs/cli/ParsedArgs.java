@@ -1,12 +1,20 @@
 package io.streamsketch.jobs.cli;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
 /** Parsed option values, converted on access; a bad value raises a {@link UsageException} naming the option. */
 public final class ParsedArgs {
+  /**
+   * The longest duration any option takes: 3650 days (about 10 years, 3.2e11 ms). Jobs add durations to event times
+   * and to each other (end + gap - 1 ms + lateness, window end + lateness); with every term this small, every such sum
+   * of epoch milliseconds stays far from overflowing a long.
+   */
+  public static final Duration MAX_DURATION = Duration.ofDays(3650);
+
   private final String command;
   private final Map<String, String> values;
 
@@ -78,11 +86,14 @@ public final class ParsedArgs {
     return value;
   }
 
-  /** A duration, as {@link #duration}, that may be zero. */
+  /** A duration, as {@link #duration}, that may be zero; at most {@link #MAX_DURATION}. */
   public Duration nonNegativeDuration(String name) {
     Duration value = convert(name, "a duration like 500ms, 5s, 1m or 2h", ParsedArgs::parseDuration);
     if (value.isNegative()) {
       throw invalid(name, "must not be negative");
+    }
+    if (value.compareTo(MAX_DURATION) > 0) {
+      throw invalid(name, "must be at most " + MAX_DURATION.toDays() + "d");
     }
     return value;
   }
@@ -110,15 +121,28 @@ public final class ParsedArgs {
     if (unitAt == 0) {
       throw new IllegalArgumentException(text);
     }
-    long amount = Long.parseLong(s.substring(0, unitAt));
-    return switch (s.substring(unitAt)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m", "min" -> Duration.ofMinutes(amount);
-      case "h" -> Duration.ofHours(amount);
-      case "d" -> Duration.ofDays(amount);
-      default -> throw new IllegalArgumentException(text);
-    };
+    // An amount too large for a long or for a Duration is still a duration, just longer than MAX_DURATION: the
+    // caller's range check then names the maximum instead of calling it malformed.
+    long amount;
+    try {
+      amount = Long.parseLong(s.substring(0, unitAt));
+    } catch (NumberFormatException tooManyDigits) {
+      amount = Long.MAX_VALUE;
+    }
+    ChronoUnit unit =
+        switch (s.substring(unitAt)) {
+          case "ms" -> ChronoUnit.MILLIS;
+          case "s" -> ChronoUnit.SECONDS;
+          case "m", "min" -> ChronoUnit.MINUTES;
+          case "h" -> ChronoUnit.HOURS;
+          case "d" -> ChronoUnit.DAYS;
+          default -> throw new IllegalArgumentException(text);
+        };
+    try {
+      return Duration.of(amount, unit);
+    } catch (ArithmeticException tooLong) {
+      return ChronoUnit.FOREVER.getDuration();
+    }
   }
 
   private <T> T convert(String name, String expected, Function<String, T> parser) {
@@ -128,6 +152,11 @@ public final class ParsedArgs {
     } catch (RuntimeException e) {
       throw new UsageException(command + ": --" + name + " must be " + expected + ", not '" + raw + "'");
     }
+  }
+
+  /** A usage error for a path option: the command, the option, its value and what is wrong with it. */
+  public UsageException invalidPath(String name, String problem) {
+    return new UsageException(command + ": --" + name + " " + values.get(name) + ": " + problem);
   }
 
   private UsageException invalid(String name, String rule) {

@@ -49,13 +49,15 @@ public final class CtrJob implements JobCommand {
   /** The job's output streams. */
   public record Results(DataStream<AdCtr> adCtr, DataStream<ClickEvent> unmatchedClicks, DataStream<ClickEvent> late) {}
 
-  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     SingleOutputStreamOperator<ClickEvent> impressions =
-        EventTime.withWatermarks(events, NAME, settings.outOfOrderness(), settings.idleness())
-            .process(new AdEventRouter(), TypeInformation.of(ClickEvent.class))
-            .uid("ctr/route-ad-events")
-            .name("route-ad-events");
+        EventTime.atInputParallelism(
+            events
+                .process(new AdEventRouter(), TypeInformation.of(ClickEvent.class))
+                .uid("ctr/route-ad-events")
+                .name("route-ad-events"),
+            events);
     DataStream<ClickEvent> clicks = impressions.getSideOutput(AdEventRouter.CLICKS);
     long clickWithin = settings.clickWithin().toMillis();
 
@@ -140,7 +142,7 @@ public final class CtrJob implements JobCommand {
                     args.nonNegativeDuration("click-within"),
                     args.nonNegativeDuration("out-of-orderness"),
                     args.duration("idleness")));
-    JobRun job = JobRun.start(NAME, args);
+    JobRun job = JobRun.start(NAME, args, new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     Results results = build(job.events(), settings);
     job.write(results.adCtr(), AD_CTR, AdCtr::toJson);
     job.write(results.unmatchedClicks(), UNMATCHED_CLICKS, ClickEvent::toJson);

@@ -122,15 +122,13 @@ public final class EnrichJob implements JobCommand {
    * already assigned by its source (see {@link #dimensionWatermarks}).
    */
   public static Results joinLarge(DataStream<ClickEvent> events, DataStream<String> pageLines, Settings settings) {
-    DataStream<ClickEvent> facts =
-        EventTime.withWatermarks(events, NAME, settings.outOfOrderness(), settings.idleness());
     SingleOutputStreamOperator<Page> rows =
         pageLines
             .process(new ParsePageRows(), TypeInformation.of(Page.class))
             .uid("enrich/parse-pages")
             .name("parse-pages");
     SingleOutputStreamOperator<EnrichedEvent> enriched =
-        facts
+        events
             .connect(rows)
             .keyBy(fact -> fact.pageId, row -> row.pageId, Types.STRING)
             .process(
@@ -239,7 +237,7 @@ public final class EnrichJob implements JobCommand {
         throw new UsageException(NAME + ": --pages-file: " + e.getMessage());
       }
     }
-    JobRun job = JobRun.start(NAME, args);
+    JobRun job = JobRun.start(NAME, args, new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     DataStream<ClickEvent> events = job.events();
 
     Results results;

@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * {@code first-exposure}: for each ad impression, whether the user has probably seen the ad before.
@@ -67,6 +68,57 @@ public final class FirstExposureJob implements JobCommand {
     /** 10,000 users per generation at 1%; 1,000 cached ads. */
     public static Settings defaults() {
       return new Settings(10_000, 0.01, 1_000, false, false);
+    }
+
+    /** The bytes of one generation of an ad's filter. */
+    public long filterBytes() {
+      return BloomFilter.optimalNumBits(capacity, falsePositiveRate) / Byte.SIZE;
+    }
+
+    /**
+     * The heap the filters of one subtask take when its cache is full: two generations per cached ad. (The exact
+     * baseline's sets are not bounded: it is a baseline.)
+     */
+    public long heapBytesPerSubtask() {
+      return exact ? 0 : Math.multiplyExact((long) cachedAds, Math.multiplyExact(2, filterBytes()));
+    }
+
+    /**
+     * Fails unless the filters of {@code parallelism} subtasks fit in half of {@code heapBytes}, the heap they share
+     * (the other half is for Flink, the state's copies and serialization).
+     *
+     * @throws IllegalArgumentException saying how much they would need and which options reduce it
+     */
+    public void requireHeap(int parallelism, long heapBytes) {
+      long needed;
+      try {
+        needed = Math.multiplyExact(heapBytesPerSubtask(), parallelism);
+      } catch (ArithmeticException beyondAnyHeap) {
+        needed = Long.MAX_VALUE;
+      }
+      if (needed > heapBytes / 2) {
+        throw new IllegalArgumentException(
+            String.format(
+                "the Bloom filters may need %s of heap (%d subtask(s) x %,d cached ads x 2 generations x %s at"
+                    + " --capacity %d and --fpp %s), more than half of the %s heap; lower --cache-ads or --capacity,"
+                    + " raise --fpp, lower --parallelism, or give java more heap (-Xmx)",
+                bytes(needed), parallelism, cachedAds, bytes(filterBytes()), capacity, falsePositiveRate,
+                bytes(heapBytes)));
+      }
+    }
+
+    private static String bytes(long bytes) {
+      if (bytes == Long.MAX_VALUE) {
+        return "more than 8 EiB";
+      }
+      String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+      int unit = 0;
+      double value = bytes;
+      while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+      }
+      return String.format("%.1f %s", value, units[unit]);
     }
   }
 
@@ -163,6 +215,13 @@ public final class FirstExposureJob implements JobCommand {
                     args.flag("exact"),
                     args.flag("verify")));
     JobRun job = JobRun.start(NAME, args);
+    if (StreamExecutionEnvironment.areExplicitEnvironmentsAllowed()) {
+      // A local run's subtasks share this JVM's heap. (A cluster's TaskManager heap is not known here.)
+      JobRun.settings(NAME, () -> {
+        settings.requireHeap(job.env().getParallelism(), Runtime.getRuntime().maxMemory());
+        return settings;
+      });
+    }
     job.write(build(job.events(), settings), EXPOSURES, AdExposure::toJson);
     return job.execute(out);
   }

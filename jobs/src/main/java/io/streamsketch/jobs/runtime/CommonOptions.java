@@ -26,7 +26,21 @@ public final class CommonOptions {
   public static final List<Option> INPUT =
       List.of(
           Option.value("input", "path", null, "read JSON-lines events from this file or folder instead of the generator"),
-          Option.value("rate", "events/s", "0", "generator source rate over all subtasks; 0 is unlimited"));
+          Option.value("rate", "events/s", "0", "generator source rate over all subtasks; 0 is unlimited"),
+          Option.value(
+              "source",
+              "generator|files|kafka",
+              null,
+              "where events come from (default: files with --input, else the generator)"),
+          Option.value("bootstrap-servers", "host:port,...", null, "Kafka brokers, with --source kafka"),
+          Option.value("topic", "name", null, "Kafka topic of JSON events, with --source kafka"),
+          Option.value("group-id", "id", null, "Kafka consumer group (default: streamsketch-<job>)"),
+          Option.value(
+              "starting-offsets",
+              "earliest|latest|committed|epoch-ms",
+              null,
+              "where a new run starts reading the topic (default: earliest); a restore resumes from its checkpoint"),
+          Option.flag("bounded", "stop at the topic's end offsets as of the start, then print the summary"));
 
   /** The windows of the sketch jobs and their local pre-aggregation. */
   public static final List<Option> RUNTIME =
@@ -34,7 +48,12 @@ public final class CommonOptions {
           Option.value("output", "dir", null, "write JSON-lines results under this folder"),
           Option.value("parallelism", "n", null, "job parallelism (default: parallelism.default of the configuration)"),
           Option.value("state-backend", "hashmap|rocksdb", null, "state backend (default: from config.yaml)"),
-          Option.value("checkpoint-dir", "path", null, "checkpoint folder (default: from config.yaml)"),
+          Option.value(
+              "checkpoint-dir",
+              "path",
+              null,
+              "checkpoint folder (default: config.yaml's, else <java.io.tmpdir>/streamsketch-<user>/checkpoints)"),
+          Option.flag("keep-checkpoints", "keep a finished java -jar run's checkpoint folder (a failed run keeps it)"),
           Option.value("conf-dir", "dir", "flink-conf", "folder with config.yaml, for runs with java -jar"),
           Option.flag("web-ui", "serve Flink's web UI on localhost while a java -jar run lasts"),
           Restore.OPTIONS.get(0),

@@ -2,6 +2,7 @@ package io.streamsketch.jobs.runtime;
 
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -12,6 +13,7 @@ import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -24,20 +26,7 @@ public final class JobEnvironment {
 
   public static StreamExecutionEnvironment create(ParsedArgs args) {
     boolean local = StreamExecutionEnvironment.areExplicitEnvironmentsAllowed();
-    Configuration conf = local ? localConfiguration(args) : new Configuration();
-    if (args.has("state-backend")) {
-      conf.set(StateBackendOptions.STATE_BACKEND, args.choice("state-backend", "hashmap", "rocksdb"));
-    }
-    if (args.has("checkpoint-dir")) {
-      conf.set(
-          CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-          Paths.get(args.string("checkpoint-dir")).toAbsolutePath().toUri().toString());
-    }
-    if (args.has("parallelism")) {
-      conf.set(CoreOptions.DEFAULT_PARALLELISM, args.intValue("parallelism", 1, 1024));
-    }
-    Restore.from(args).apply(conf);
-    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    Configuration conf = configuration(args, local);
     if (local && args.flag("web-ui")) {
       return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
     }
@@ -46,6 +35,45 @@ public final class JobEnvironment {
       conf.set(RestOptions.BIND_PORT, "0");
     }
     return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+  }
+
+  /**
+   * The configuration of a run: for a local run the file's, with a per-user checkpoint folder if it names none and at
+   * least as many task slots as the parallelism; then the command-line overrides.
+   */
+  static Configuration configuration(ParsedArgs args, boolean local) {
+    Configuration conf = local ? localConfiguration(args) : new Configuration();
+    if (args.has("state-backend")) {
+      conf.set(StateBackendOptions.STATE_BACKEND, args.choice("state-backend", "hashmap", "rocksdb"));
+    }
+    if (args.has("checkpoint-dir")) {
+      PathChecks.writableFolder(args, "checkpoint-dir");
+      conf.set(
+          CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+          Paths.get(args.string("checkpoint-dir")).toAbsolutePath().toUri().toString());
+    } else if (local) {
+      if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, LocalFiles.checkpoints().toUri().toString());
+      }
+      URI checkpoints = URI.create(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+      if ("file".equals(checkpoints.getScheme())) {
+        PathChecks.writableFolder(Paths.get(checkpoints), "the checkpoint folder (--checkpoint-dir sets another)");
+      }
+    }
+    if (args.has("parallelism")) {
+      conf.set(CoreOptions.DEFAULT_PARALLELISM, args.intValue("parallelism", 1, 1024));
+    }
+    if (local) {
+      // The embedded MiniCluster honours numberOfTaskSlots (sized in config.yaml for the standalone cluster): with
+      // fewer slots than the parallelism a job waits for resources that never come. A local run without a
+      // parallelism gets one per core.
+      int parallelism =
+          conf.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(Runtime.getRuntime().availableProcessors());
+      conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(conf.get(TaskManagerOptions.NUM_TASK_SLOTS), parallelism));
+    }
+    Restore.from(args).apply(conf);
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    return conf;
   }
 
   private static Configuration localConfiguration(ParsedArgs args) {

@@ -3,9 +3,14 @@ package io.streamsketch.jobs.runtime;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.ClickEvent;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
@@ -21,16 +26,19 @@ public final class JobRun {
   private final OutputFolders output;
   private final DataStream<ClickEvent> events;
   private final Restore restore;
+  private final boolean keepCheckpoints;
 
-  private JobRun(String job, ParsedArgs args) {
-    EventInput input = EventInput.from(args);
+  private JobRun(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
+    EventInput input = EventInput.from(job, args);
     this.job = job;
+    PathChecks.writableFolder(args, "output");
     this.outputFolder = args.string("output");
     this.restore = Restore.from(args);
     OutputFolderRules.prepare(outputFolder, restore, args.flag("overwrite"));
     this.env = JobEnvironment.create(args);
     this.output = new OutputFolders(outputFolder);
-    this.events = OptionsGuard.attach(input.events(env, output), args);
+    this.events = OptionsGuard.attach(input.events(env, output, watermarks), args);
+    this.keepCheckpoints = args.flag("keep-checkpoints");
   }
 
   /** Builds a job's settings; a value they reject is a usage error naming the job. */
@@ -42,9 +50,17 @@ public final class JobRun {
     }
   }
 
-  /** Validates the input options, then creates the environment and the event stream. */
+  /**
+   * Validates the input options, then creates the environment and the event stream, whose sources assign the
+   * timestamps and {@code watermarks} of the job.
+   */
+  public static JobRun start(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
+    return new JobRun(job, args, watermarks);
+  }
+
+  /** As {@link #start(String, ParsedArgs, EventTime.Watermarks)}, for a job that does not use event time. */
   public static JobRun start(String job, ParsedArgs args) {
-    return new JobRun(job, args);
+    return new JobRun(job, args, null);
   }
 
   public DataStream<ClickEvent> events() {
@@ -72,6 +88,27 @@ public final class JobRun {
       OutputFolderRules.removeLeftoverInProgressFiles(outputFolder);
     }
     JobSummary.print(out, job, result, outputFolder);
+    if (result.isJobExecutionResult() && StreamExecutionEnvironment.areExplicitEnvironmentsAllowed()) {
+      finishedLocally(result.getJobID(), out);
+    }
     return 0;
+  }
+
+  /**
+   * After a local run that finished: its checkpoint folder goes, unless {@code --keep-checkpoints}. Flink discards a
+   * finished job's completed checkpoints itself, but the files of incremental RocksDB checkpoints stay behind in the
+   * folder for good; a failed or cancelled run never gets here and keeps its checkpoints to be resumed from.
+   */
+  private void finishedLocally(JobID id, PrintStream out) throws IOException {
+    Optional<String> checkpoints = env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+    if (checkpoints.isPresent()) {
+      Path folder = new Path(checkpoints.get(), id.toHexString());
+      if (keepCheckpoints) {
+        out.println("  checkpoints in " + folder.getPath());
+      } else {
+        folder.getFileSystem().delete(folder, true);
+      }
+    }
+    LocalLogging.file().ifPresent(file -> out.println("  log in " + file));
   }
 }

@@ -32,6 +32,11 @@ public record SketchWindows(
         Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofSeconds(30), 10_000);
   }
 
+  /** The watermark settings the job's sources apply. */
+  public EventTime.Watermarks watermarks() {
+    return new EventTime.Watermarks(outOfOrderness, idleness);
+  }
+
   public static SketchWindows from(ParsedArgs args) {
     return new SketchWindows(
         args.duration("window"),

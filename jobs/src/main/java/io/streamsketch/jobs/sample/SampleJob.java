@@ -9,7 +9,6 @@ import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.runtime.CommonOptions;
-import io.streamsketch.jobs.runtime.EventTime;
 import io.streamsketch.jobs.runtime.JobCommand;
 import io.streamsketch.jobs.runtime.JobRun;
 import io.streamsketch.jobs.runtime.SketchWindows;
@@ -68,10 +67,10 @@ public final class SampleJob implements JobCommand {
       DataStream<ClickEvent> lateEvents,
       DataStream<WindowPartial<SkipReservoir<ClickEvent>>> latePartials) {}
 
-  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     DataStream<ClickEvent> timed =
-        EventTime.withWatermarks(events, NAME, settings.windows().outOfOrderness(), settings.windows().idleness());
+        events;
     return settings.exact() ? buildExact(timed, settings) : buildReservoirs(timed, settings);
   }
 
@@ -176,7 +175,7 @@ public final class SampleJob implements JobCommand {
                     args.longValue("sample-seed", Long.MIN_VALUE),
                     args.flag("exact"),
                     args.flag("verify")));
-    JobRun job = JobRun.start(NAME, args);
+    JobRun job = JobRun.start(NAME, args, settings.windows().watermarks());
     Results results = build(job.events(), settings);
     job.write(results.samples(), SAMPLES, WindowSample::toJson);
     job.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);

@@ -71,10 +71,10 @@ public final class SessionsJob implements JobCommand {
   /** The job's output streams. */
   public record Results(DataStream<SessionSummary> sessions, DataStream<ClickEvent> late) {}
 
-  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     KeyedStream<ClickEvent, String> byUser =
-        EventTime.withWatermarks(events, NAME, settings.outOfOrderness(), settings.idleness())
+        events
             .keyBy(event -> event.userId, TypeInformation.of(String.class));
     TypeInformation<SessionSummary> summaryType = TypeInformation.of(SessionSummary.class);
     SingleOutputStreamOperator<SessionSummary> sessions =
@@ -147,7 +147,7 @@ public final class SessionsJob implements JobCommand {
                     args.nonNegativeDuration("state-ttl"),
                     Implementation.valueOf(
                         args.choice("implementation", "sessionizer", "windows").toUpperCase(Locale.ROOT))));
-    JobRun job = JobRun.start(NAME, args);
+    JobRun job = JobRun.start(NAME, args, new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     Results results = build(job.events(), settings);
     job.write(results.sessions(), SESSIONS, SessionSummary::toJson);
     job.write(results.late(), LATE, ClickEvent::toJson);

@@ -87,10 +87,10 @@ public final class TopPagesJob implements JobCommand {
       DataStream<ClickEvent> lateEvents,
       DataStream<WindowPartial<HeavyHitters>> latePartials) {}
 
-  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     DataStream<ClickEvent> views =
-        EventTime.views(events, NAME, settings.windows().outOfOrderness(), settings.windows().idleness());
+        EventTime.views(events, NAME);
     return settings.exact() ? buildExact(views, settings) : buildSketches(views, settings);
   }
 
@@ -245,7 +245,7 @@ public final class TopPagesJob implements JobCommand {
                     args.fraction("heavy-fraction", 0, 1),
                     args.flag("exact"),
                     args.flag("verify")));
-    JobRun job = JobRun.start(NAME, args);
+    JobRun job = JobRun.start(NAME, args, settings.windows().watermarks());
     Results results = build(job.events(), settings);
     job.write(results.topPages(), TOP_PAGES, TopPages::toJson);
     job.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);

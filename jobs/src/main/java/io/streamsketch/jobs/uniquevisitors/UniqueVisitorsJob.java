@@ -74,10 +74,10 @@ public final class UniqueVisitorsJob implements JobCommand {
       DataStream<ClickEvent> lateEvents,
       DataStream<WindowPartial<HyperLogLog>> latePartials) {}
 
-  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     DataStream<ClickEvent> views =
-        EventTime.views(events, NAME, settings.windows().outOfOrderness(), settings.windows().idleness());
+        EventTime.views(events, NAME);
     return settings.exact() ? buildExact(views, settings) : buildSketches(views, settings);
   }
 
@@ -219,7 +219,7 @@ public final class UniqueVisitorsJob implements JobCommand {
                     args.intValue("precision", HyperLogLog.MIN_PRECISION, HyperLogLog.MAX_PRECISION),
                     args.flag("exact"),
                     args.flag("verify")));
-    JobRun job = JobRun.start(NAME, args);
+    JobRun job = JobRun.start(NAME, args, settings.windows().watermarks());
     Results results = build(job.events(), settings);
     job.write(results.perPage(), PER_PAGE, UniqueVisitors::toJson);
     job.write(results.global(), GLOBAL, UniqueVisitors::toJson);

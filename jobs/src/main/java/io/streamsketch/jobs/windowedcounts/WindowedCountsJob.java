@@ -2,6 +2,7 @@ package io.streamsketch.jobs.windowedcounts;
 
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.flink.window.CountAggregate;
+import io.streamsketch.flink.window.LateWindowRouter;
 import io.streamsketch.flink.window.PageViewsWindowFunction;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
@@ -11,13 +12,16 @@ import io.streamsketch.jobs.runtime.EventTime;
 import io.streamsketch.jobs.runtime.JobCommand;
 import io.streamsketch.jobs.runtime.JobRun;
 import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.LateEvent;
 import io.streamsketch.model.PageWindowCount;
 import java.io.PrintStream;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.datastream.WindowedStream;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
@@ -28,7 +32,9 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  *
  * <p>Watermarks trail the largest event time by the out-of-orderness bound. A window fires when the watermark
  * passes its end; each later event within the allowed lateness fires it again with the updated count and the next
- * firing number. Events later than that go to a late output per window kind, counted and written.
+ * firing number. Events later than that go to a late output per window kind, counted and written: a tumbling
+ * window's late event is late for its one window; a sliding window's late record names the window it missed, since an
+ * event can be late for its older sliding window and counted in the newer one ({@link LateWindowRouter}).
  */
 public final class WindowedCountsJob implements JobCommand {
   public static final String NAME = "windowed-counts";
@@ -71,45 +77,58 @@ public final class WindowedCountsJob implements JobCommand {
       DataStream<PageWindowCount> tumbling,
       DataStream<PageWindowCount> sliding,
       DataStream<ClickEvent> lateForTumbling,
-      DataStream<ClickEvent> lateForSliding) {}
+      DataStream<LateEvent> lateForSliding) {}
 
-  /** Wires the pipeline from events (without timestamps) to results, with no source and no sink. */
+  /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     KeyedStream<ClickEvent, String> viewsByPage =
-        EventTime.views(events, NAME, settings.outOfOrderness(), settings.idleness())
+        EventTime.views(events, NAME)
             .keyBy(event -> event.pageId, TypeInformation.of(String.class));
 
+    // One window per event: Flink's late output (late for all its windows) is exactly the late (event, window) pairs.
     SingleOutputStreamOperator<PageWindowCount> tumbling =
-        countViews(viewsByPage, TumblingEventTimeWindows.of(settings.tumblingSize()), settings, "tumbling-window");
+        countViews(
+            viewsByPage
+                .window(TumblingEventTimeWindows.of(settings.tumblingSize()))
+                .allowedLateness(settings.allowedLateness())
+                .sideOutputLateData(SideOutputs.LATE_EVENTS),
+            "tumbling-window");
+
+    // Two windows per event (with the default slide): the router writes a late record for each window that the
+    // window operator will skip, on the same keyed stream so that it sees that operator's watermark.
+    WindowAssigner<Object, TimeWindow> slidingWindows =
+        SlidingEventTimeWindows.of(settings.slidingSize(), settings.slide());
+    SingleOutputStreamOperator<ClickEvent> onTimeForSliding =
+        viewsByPage
+            .process(
+                new LateWindowRouter<String>(slidingWindows, settings.allowedLateness()),
+                TypeInformation.of(ClickEvent.class))
+            .uid(NAME + "/sliding-late-windows")
+            .name("sliding-late-windows");
     SingleOutputStreamOperator<PageWindowCount> sliding =
         countViews(
-            viewsByPage,
-            SlidingEventTimeWindows.of(settings.slidingSize(), settings.slide()),
-            settings,
+            DataStreamUtils.reinterpretAsKeyedStream(
+                    onTimeForSliding, event -> event.pageId, TypeInformation.of(String.class))
+                .window(slidingWindows)
+                .allowedLateness(settings.allowedLateness()),
             "sliding-window");
     return new Results(
         tumbling,
         sliding,
         tumbling.getSideOutput(SideOutputs.LATE_EVENTS),
-        sliding.getSideOutput(SideOutputs.LATE_EVENTS));
+        onTimeForSliding.getSideOutput(LateWindowRouter.LATE_WINDOWS));
   }
 
   private static SingleOutputStreamOperator<PageWindowCount> countViews(
-      KeyedStream<ClickEvent, String> viewsByPage,
-      WindowAssigner<Object, TimeWindow> windows,
-      Settings settings,
-      String name) {
-    return viewsByPage
-        .window(windows)
-        .allowedLateness(settings.allowedLateness())
-        .sideOutputLateData(SideOutputs.LATE_EVENTS)
+      WindowedStream<ClickEvent, String, TimeWindow> windows, String name) {
+    return windows
         .aggregate(
             new CountAggregate<>(),
             new PageViewsWindowFunction(),
             TypeInformation.of(Long.class),
             TypeInformation.of(Long.class),
             TypeInformation.of(PageWindowCount.class))
-        .uid("windowed-counts/" + name)
+        .uid(NAME + "/" + name)
         .name(name);
   }
 
@@ -150,12 +169,12 @@ public final class WindowedCountsJob implements JobCommand {
                     args.nonNegativeDuration("allowed-lateness"),
                     args.nonNegativeDuration("out-of-orderness"),
                     args.duration("idleness")));
-    JobRun job = JobRun.start(NAME, args);
+    JobRun job = JobRun.start(NAME, args, new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     Results results = build(job.events(), settings);
     job.write(results.tumbling(), TUMBLING, PageWindowCount::toJson);
     job.write(results.sliding(), SLIDING, PageWindowCount::toJson);
     job.write(results.lateForTumbling(), LATE_TUMBLING, ClickEvent::toJson);
-    job.write(results.lateForSliding(), LATE_SLIDING, ClickEvent::toJson);
+    job.write(results.lateForSliding(), LATE_SLIDING, LateEvent::toJson);
     return job.execute(out);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamsketch.flink.io.ClickstreamSource;
 import io.streamsketch.flink.io.JsonLinesSink;
 import io.streamsketch.generator.GeneratorConfig;
+import io.streamsketch.jobs.testing.FailOnceAfterACheckpoint;
 import io.streamsketch.jobs.testing.OutputFiles;
 import io.streamsketch.model.AdExposure;
 import io.streamsketch.model.ClickEvent;
@@ -13,10 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -48,18 +46,17 @@ class FirstExposureFailureIT {
   // The rate only spreads the input over a few seconds so that checkpoints complete before the failure.
   private static final double EVENTS_PER_SECOND = 10_000;
 
-  static final AtomicInteger FAILURES = new AtomicInteger();
+  private static final String NAME = "first-exposure-failure";
 
   @TempDir Path dir;
 
   @ParameterizedTest
   @ValueSource(strings = {"rocksdb", "hashmap"})
   void aRestartFromACheckpointGivesTheAnswersOfARunWithoutFailure(String backend) throws Exception {
-    FAILURES.set(0);
     Map<Long, String> withoutFailure = run(backend, false, dir.resolve("clean"));
-    assertThat(FAILURES).hasValue(0);
+    assertThat(FailOnceAfterACheckpoint.failures(NAME)).hasValue(0);
     Map<Long, String> withFailure = run(backend, true, dir.resolve("failed"));
-    assertThat(FAILURES).as("the injected failure happened").hasValue(1);
+    assertThat(FailOnceAfterACheckpoint.failures(NAME)).as("the injected failure happened").hasValue(1);
 
     assertThat(withFailure.keySet()).isEqualTo(withoutFailure.keySet());
     List<String> different =
@@ -94,7 +91,7 @@ class FirstExposureFailureIT {
                 ClickstreamSource.create(generator, EVENTS_PER_SECOND), WatermarkStrategy.noWatermarks(), "generator")
             .setParallelism(1)
             .uid("generator")
-            .map(new FailOnceAfterACheckpoint(fail ? FAIL_AFTER : Long.MAX_VALUE))
+            .map(FailOnceAfterACheckpoint.named(NAME, fail ? FAIL_AFTER : Long.MAX_VALUE))
             .setParallelism(1)
             .uid("fail-once");
     DataStream<AdExposure> answers =
@@ -111,35 +108,5 @@ class FirstExposureFailureIT {
       assertThat(answersById.put((Long) fields.get("eventId"), answer)).as("exactly once: %s", line).isNull();
     }
     return answersById;
-  }
-
-  /** Throws once, in the first attempt, at the first record after {@code failAfter} records and a checkpoint. */
-  static final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, ClickEvent>
-      implements CheckpointListener {
-    private static final long serialVersionUID = 1L;
-
-    private final long failAfter;
-    private long records;
-    private boolean checkpointCompleted;
-
-    FailOnceAfterACheckpoint(long failAfter) {
-      this.failAfter = failAfter;
-    }
-
-    @Override
-    public ClickEvent map(ClickEvent event) {
-      if (++records >= failAfter
-          && checkpointCompleted
-          && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0) {
-        FAILURES.incrementAndGet();
-        throw new IllegalStateException("injected failure after " + records + " records");
-      }
-      return event;
-    }
-
-    @Override
-    public void notifyCheckpointComplete(long checkpointId) {
-      checkpointCompleted = true;
-    }
   }
 }

@@ -2,24 +2,17 @@ package io.streamsketch.jobs.uniquevisitors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsketch.flink.io.ClickEventWatermarks;
 import io.streamsketch.flink.io.ClickstreamSource;
 import io.streamsketch.generator.GeneratorConfig;
+import io.streamsketch.jobs.testing.CollectToQueue;
+import io.streamsketch.jobs.testing.FailOnceAfterACheckpoint;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.UniqueVisitors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -55,25 +48,23 @@ class UniqueVisitorsFailureIT {
   /** Slow enough (about 2.5 s per run) that several checkpoints complete before the input ends. */
   private static final double EVENTS_PER_SECOND = 16_000;
 
-  static final Queue<UniqueVisitors> RESULTS = new ConcurrentLinkedQueue<>();
-  static final AtomicInteger FAILURES = new AtomicInteger();
+
+  private static final String NAME = "unique-visitors-failure";
 
   @TempDir Path checkpoints;
 
   @Test
   void aRestartFromACheckpointGivesTheEstimatesOfARunWithoutFailure() throws Exception {
     Map<String, Long> withoutFailure = run("hashmap", false);
-    assertThat(FAILURES).hasValue(0);
+    assertThat(FailOnceAfterACheckpoint.failures(NAME)).hasValue(0);
     Map<String, Long> withFailure = run("rocksdb", true);
-    assertThat(FAILURES).as("injected failures").hasValue(1);
+    assertThat(FailOnceAfterACheckpoint.failures(NAME)).as("injected failures").hasValue(1);
     assertThat(withFailure).isEqualTo(withoutFailure);
     assertThat(withoutFailure).hasSizeGreaterThan(100);
   }
 
   /** Runs the job; returns the estimate of the record with the highest firing per (page, window). */
   private Map<String, Long> run(String backend, boolean injectFailure) throws Exception {
-    RESULTS.clear();
-    FAILURES.set(0);
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, backend);
     conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
@@ -87,77 +78,27 @@ class UniqueVisitorsFailureIT {
     env.setParallelism(2);
     env.enableCheckpointing(100);
 
+    UniqueVisitorsJob.Settings settings = UniqueVisitorsJob.Settings.defaults();
     DataStream<ClickEvent> events =
-        env.fromSource(ClickstreamSource.create(CONFIG, EVENTS_PER_SECOND), WatermarkStrategy.noWatermarks(), "events")
-            .map(new FailOnceAfterACheckpoint(injectFailure ? 8_000 : Long.MAX_VALUE))
+        env.fromSource(
+                ClickstreamSource.create(CONFIG, EVENTS_PER_SECOND),
+                ClickEventWatermarks.boundedOutOfOrderness(
+                    settings.windows().outOfOrderness(), settings.windows().idleness()),
+                "events")
+            .map(FailOnceAfterACheckpoint.named(NAME, injectFailure ? 8_000 : Long.MAX_VALUE))
             .name("inject-failure");
-    UniqueVisitorsJob.Results results = UniqueVisitorsJob.build(events, UniqueVisitorsJob.Settings.defaults());
-    results.perPage().union(results.global()).sinkTo(new CollectToQueue());
+    UniqueVisitorsJob.Results results = UniqueVisitorsJob.build(events, settings);
+    results.perPage().union(results.global()).sinkTo(CollectToQueue.into(NAME));
     results.lateEvents().sinkTo(new DiscardingSink<>());
     env.execute("unique-visitors with failure " + injectFailure);
 
     // Outputs are not transactional: a restart repeats firings, so keep the highest firing per window.
     Map<String, UniqueVisitors> latest = new HashMap<>();
-    for (UniqueVisitors r : RESULTS) {
+    for (UniqueVisitors r : CollectToQueue.<UniqueVisitors>queue(NAME)) {
       latest.merge(r.pageId + "@" + r.windowStart, r, (a, b) -> a.firing >= b.firing ? a : b);
     }
     Map<String, Long> estimates = new HashMap<>();
     latest.forEach((window, r) -> estimates.put(window, r.estimate));
     return estimates;
-  }
-
-  /** Adds every result to {@link #RESULTS}: the test and the MiniCluster share the JVM. */
-  static final class CollectToQueue implements Sink<UniqueVisitors> {
-    @Override
-    public SinkWriter<UniqueVisitors> createWriter(WriterInitContext context) {
-      return new SinkWriter<>() {
-        @Override
-        public void write(UniqueVisitors result, Context context) {
-          RESULTS.add(result);
-        }
-
-        @Override
-        public void flush(boolean endOfInput) {}
-
-        @Override
-        public void close() {}
-      };
-    }
-  }
-
-  /** Throws once, in the first attempt of subtask 0, after {@code afterRecords} records and a completed checkpoint. */
-  static final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, ClickEvent>
-      implements CheckpointListener {
-    private final long afterRecords;
-    private transient long records;
-    private transient boolean checkpointed;
-    private transient boolean armed;
-
-    FailOnceAfterACheckpoint(long afterRecords) {
-      this.afterRecords = afterRecords;
-    }
-
-    @Override
-    public void open(OpenContext context) {
-      armed =
-          getRuntimeContext().getTaskInfo().getAttemptNumber() == 0
-              && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
-    }
-
-    @Override
-    public ClickEvent map(ClickEvent event) {
-      records++;
-      if (armed && checkpointed && records > afterRecords) {
-        armed = false;
-        FAILURES.incrementAndGet();
-        throw new IllegalStateException("injected failure after " + records + " records");
-      }
-      return event;
-    }
-
-    @Override
-    public void notifyCheckpointComplete(long checkpointId) {
-      checkpointed = true;
-    }
   }
 }

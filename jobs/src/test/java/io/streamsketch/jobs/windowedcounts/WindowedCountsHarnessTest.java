@@ -2,19 +2,23 @@ package io.streamsketch.jobs.windowedcounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamsketch.flink.io.ClickstreamSource;
 import io.streamsketch.flink.io.SideOutputs;
-import io.streamsketch.generator.GeneratorConfig;
+import io.streamsketch.flink.window.LateWindowRouter;
+import io.streamsketch.jobs.testing.OperatorHarnesses;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
+import io.streamsketch.model.LateEvent;
 import io.streamsketch.model.PageWindowCount;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.operators.StreamOperatorFactory;
-import org.apache.flink.streaming.api.transformations.OneInputTransformation;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Drives the tumbling-window operator that {@link WindowedCountsJob#build} wires (1 min windows, 1 min allowed
- * lateness) through its firings, late updates, the late output and its cleanup.
+ * lateness) through its firings, late updates, the late output and its cleanup; and the sliding windows (10 min every
+ * 5 min) with their late-window router, in lockstep as they run chained, through a disordered stream.
  */
 class WindowedCountsHarnessTest {
   private static final long MINUTE = 60_000;
@@ -32,19 +37,14 @@ class WindowedCountsHarnessTest {
 
   @BeforeEach
   void openHarness() throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    DataStream<ClickEvent> events =
-        env.fromSource(
-            ClickstreamSource.create(GeneratorConfig.defaults().withEvents(0), 0),
-            WatermarkStrategy.noWatermarks(),
-            "no-events");
-    WindowedCountsJob.Results results = WindowedCountsJob.build(events, WindowedCountsJob.Settings.defaults());
-    @SuppressWarnings("unchecked")
     StreamOperatorFactory<PageWindowCount> tumblingWindow =
-        ((OneInputTransformation<ClickEvent, PageWindowCount>) results.tumbling().getTransformation())
-            .getOperatorFactory();
+        OperatorHarnesses.operatorFactory(built().tumbling().getTransformation());
     harness = new KeyedOneInputStreamOperatorTestHarness<>(tumblingWindow, event -> event.pageId, Types.STRING);
     harness.open();
+  }
+
+  private static WindowedCountsJob.Results built() {
+    return WindowedCountsJob.build(OperatorHarnesses.graphInput(), WindowedCountsJob.Settings.defaults());
   }
 
   @AfterEach
@@ -84,8 +84,7 @@ class WindowedCountsHarnessTest {
     assertThat(harness.getSideOutput(SideOutputs.LATE_EVENTS))
         .extracting(record -> record.getValue().eventId)
         .containsExactly(2L);
-    assertThat(harness.numKeyedStateEntries()).isZero();
-    assertThat(harness.numEventTimeTimers()).isZero();
+    OperatorHarnesses.assertNothingLeft(harness);
   }
 
   @Test
@@ -95,7 +94,103 @@ class WindowedCountsHarnessTest {
     }
     harness.processWatermark(Long.MAX_VALUE);
     assertThat(harness.extractOutputValues()).hasSize(5).allMatch(result -> result.firing == 0);
-    assertThat(harness.numKeyedStateEntries()).isZero();
-    assertThat(harness.numEventTimeTimers()).isZero();
+    OperatorHarnesses.assertNothingLeft(harness);
+  }
+
+  /**
+   * The rule of issue 8, item 1, on a seeded stream disordered by up to 8 minutes, so that views are late for their
+   * older sliding window only, for both, or for none: for every (page, sliding window), the standing count (highest
+   * firing) plus the router's late records for that window equals the exact count, no pair is written late twice, and
+   * neither operator keeps state or timers after the end of the input.
+   */
+  @Test
+  void slidingWindowsCountOrWriteLateEveryViewOfEveryWindow() throws Exception {
+    WindowedCountsJob.Results results = built();
+    Transformation<?> slidingWindow = results.sliding().getTransformation();
+    Transformation<?> router = slidingWindow.getInputs().get(0).getInputs().get(0);
+    try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> routerHarness =
+            new KeyedOneInputStreamOperatorTestHarness<>(
+                OperatorHarnesses.<ClickEvent, ClickEvent>operatorFactory(router),
+                event -> event.pageId,
+                Types.STRING);
+        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, PageWindowCount> windowHarness =
+            new KeyedOneInputStreamOperatorTestHarness<>(
+                OperatorHarnesses.<ClickEvent, PageWindowCount>operatorFactory(slidingWindow),
+                event -> event.pageId,
+                Types.STRING)) {
+      routerHarness.open();
+      windowHarness.open();
+
+      Random random = new Random(8);
+      long t0 = 1_704_067_200_000L;
+      long maxTime = t0;
+      long watermark = Long.MIN_VALUE;
+      Map<String, Long> exact = new HashMap<>();
+      for (long id = 0; id < 5_000; id++) {
+        maxTime += random.nextInt(1_000);
+        long time = maxTime - (random.nextInt(10) == 0 ? random.nextInt(8 * (int) MINUTE) : random.nextInt(2_000));
+        ClickEvent view = new ClickEvent(id, "u" + id, "p" + random.nextInt(3), EventKind.VIEW, null, time);
+        for (long start = time - Math.floorMod(time, 5 * MINUTE); start > time - 10 * MINUTE; start -= 5 * MINUTE) {
+          exact.merge(view.pageId + "@" + start, 1L, Long::sum);
+        }
+        routerHarness.processElement(new StreamRecord<>(view, time));
+        forward(routerHarness, windowHarness);
+        if (maxTime - 2_001 >= watermark + 1_000) {
+          watermark = maxTime - 2_001;
+          routerHarness.processWatermark(watermark);
+          forward(routerHarness, windowHarness);
+        }
+      }
+      routerHarness.processWatermark(Long.MAX_VALUE);
+      forward(routerHarness, windowHarness);
+
+      Map<String, Long> standing = new HashMap<>();
+      Map<String, Integer> standingFiring = new HashMap<>();
+      for (PageWindowCount count : windowHarness.extractOutputValues()) {
+        String window = count.pageId + "@" + count.windowStart;
+        if (count.firing > standingFiring.getOrDefault(window, -1)) {
+          standingFiring.put(window, count.firing);
+          standing.put(window, count.views);
+        }
+      }
+      Map<String, Long> late = new HashMap<>();
+      Set<String> latePairs = new HashSet<>();
+      Map<Long, Integer> lateWindowsPerEvent = new HashMap<>();
+      for (StreamRecord<LateEvent> record : routerHarness.getSideOutput(LateWindowRouter.LATE_WINDOWS)) {
+        LateEvent lateEvent = record.getValue();
+        String window = lateEvent.event.pageId + "@" + lateEvent.windowStart;
+        assertThat(latePairs.add(lateEvent.event.eventId + "/" + window)).isTrue();
+        late.merge(window, 1L, Long::sum);
+        lateWindowsPerEvent.merge(lateEvent.event.eventId, 1, Integer::sum);
+      }
+      assertThat(lateWindowsPerEvent.values()).as("late for one window only, and for both").contains(1, 2);
+      for (Map.Entry<String, Long> window : exact.entrySet()) {
+        assertThat(standing.getOrDefault(window.getKey(), 0L) + late.getOrDefault(window.getKey(), 0L))
+            .as("views in %s", window.getKey())
+            .isEqualTo(window.getValue());
+      }
+      assertThat(exact.keySet()).containsAll(standing.keySet());
+      assertThat(windowHarness.getSideOutput(SideOutputs.LATE_EVENTS)).as("the window drops nothing itself").isNull();
+      for (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ?> each : List.of(routerHarness, windowHarness)) {
+        OperatorHarnesses.assertNothingLeft(each);
+      }
+    }
+  }
+
+  /** Moves what the router emitted since the last call, events and watermarks in order, into the window. */
+  private static void forward(
+      KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> from,
+      KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, PageWindowCount> to)
+      throws Exception {
+    for (Object element : from.getOutput()) {
+      if (element instanceof Watermark mark) {
+        to.processWatermark(mark);
+      } else {
+        @SuppressWarnings("unchecked")
+        StreamRecord<ClickEvent> record = (StreamRecord<ClickEvent>) element;
+        to.processElement(record);
+      }
+    }
+    from.getOutput().clear();
   }
 }

@@ -51,7 +51,14 @@ import org.apache.flink.util.OutputTag;
  * idle source resumes, say) to its own late output, with its event count.
  *
  * <p>Works with any window assigner whose windows are known per element (tumbling, sliding); merging (session)
- * windows need a keyed window with the mergeable aggregate functions of this package instead.
+ * windows need a keyed window with the mergeable aggregate functions of this package instead. With overlapping
+ * (sliding) windows, an event late for some of its windows only is counted in the others and is written nowhere for
+ * the late ones (Flink's rule too): only with non-overlapping windows is {@code lateEvents} every (event, window)
+ * pair not counted. Keyed sliding windows can account for every pair with {@code flink.window.LateWindowRouter}.
+ *
+ * <p>A {@link RandomizedAggregate}'s accumulators are created with their key, this subtask's index and attempt
+ * number, the number of flushes so far and the window start, so accumulators of different keys, on different
+ * subtasks, of different flushes of a window, or of a restarted attempt never make the same random draws.
  */
 public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator<WindowPartial<ACC>>
     implements OneInputStreamOperator<IN, WindowPartial<ACC>>, BoundedOneInput {
@@ -71,6 +78,8 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
   private transient int size;
   private transient long currentWatermark;
   private transient WindowAssigner.WindowAssignerContext assignerContext;
+  /** How many times {@link #flush} ran: a randomized accumulator's scope. */
+  private transient long flushes;
 
   /**
    * @param key the key of each partial; a constant (such as {@code "*"}) for one global accumulator per window
@@ -107,6 +116,7 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
     partials = new TreeMap<>(BY_END);
     size = 0;
     currentWatermark = Long.MIN_VALUE;
+    flushes = 0;
     assignerContext =
         new WindowAssigner.WindowAssignerContext() {
           @Override
@@ -137,7 +147,7 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
       if (partial == null) {
         partial =
             new WindowPartial<>(
-                partialKey, window.getStart(), window.getEnd(), 0, aggregate.createAccumulator());
+                partialKey, window.getStart(), window.getEnd(), 0, createAccumulator(partialKey, window));
         partials.get(window).put(partialKey, partial);
         size++;
       }
@@ -176,12 +186,29 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
     flush(partials);
   }
 
+  private ACC createAccumulator(String partialKey, TimeWindow window) {
+    if (aggregate instanceof RandomizedAggregate<?> randomized) {
+      @SuppressWarnings("unchecked")
+      ACC accumulator =
+          ((RandomizedAggregate<ACC>) randomized)
+              .createAccumulator(
+                  partialKey,
+                  getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                  getRuntimeContext().getTaskInfo().getAttemptNumber(),
+                  flushes,
+                  window.getStart());
+      return accumulator;
+    }
+    return aggregate.createAccumulator();
+  }
+
   /** How many (key, window) partials are held now; for tests. */
   int heldPartials() {
     return size;
   }
 
   private void flush(Map<TimeWindow, Map<String, WindowPartial<ACC>>> windowsToFlush) {
+    flushes++;
     Iterator<Map.Entry<TimeWindow, Map<String, WindowPartial<ACC>>>> it = windowsToFlush.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<TimeWindow, Map<String, WindowPartial<ACC>>> window = it.next();

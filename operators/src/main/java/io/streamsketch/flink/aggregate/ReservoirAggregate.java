@@ -1,7 +1,10 @@
 package io.streamsketch.flink.aggregate;
 
 import io.streamsketch.flink.serde.SkipReservoirSerializer;
+import io.streamsketch.sketch.hash.MurmurHash3;
 import io.streamsketch.sketch.sampling.SkipReservoir;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,11 +21,30 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  *     .aggregate(sample, myWindowFunction, sample.accumulatorType(), sample.accumulatorType(), resultType);
  * }</pre>
  *
- * <p>Each new reservoir draws from a generator split off one seeded with {@code seed}, so a run is reproducible as far
- * as the order of elements is; a restored reservoir continues unseeded (see {@link SkipReservoirSerializer}).
+ * <h2>Seeds</h2>
+ *
+ * A merged sample is uniform only if the reservoirs merged made independent draws. Every subtask runs its own copy of
+ * this function, so each reservoir's generator is seeded from {@code seed} <em>and</em> where it is created:
+ *
+ * <ul>
+ *   <li>{@link LocalWindowAggregator} creates each reservoir with {@link #createAccumulator(String, int, int, long, long)}:
+ *       its seed is a MurmurHash3 of (subtask, attempt, flush, window start, key) with {@code seed}, so no two
+ *       reservoirs of a run share one, and a run is reproducible as far as the order of the elements and the flushes is;
+ *   <li>a keyed window creates them with {@link #createAccumulator()}: generators split off one seeded with a hash of
+ *       {@code seed}, independent of each other within a subtask and of the local reservoirs' (the draws of a merge
+ *       on the global side are independent of the samples it merges). Copies of this function on different subtasks
+ *       of a keyed window split off the same sequence, so the samples of two keys may be correlated, each of them
+ *       uniform: do not merge samples of different keys of a keyed window.
+ * </ul>
+ *
+ * A restored reservoir continues unseeded (see {@link SkipReservoirSerializer}).
  */
-public final class ReservoirAggregate<T> implements AggregateFunction<T, SkipReservoir<T>, SkipReservoir<T>> {
+public final class ReservoirAggregate<T>
+    implements AggregateFunction<T, SkipReservoir<T>, SkipReservoir<T>>, RandomizedAggregate<SkipReservoir<T>> {
   private static final long serialVersionUID = 1L;
+
+  /** Hashed with the seed for the keyed windows' generators; no local reservoir's scope is 8 bytes long. */
+  private static final long KEYED_WINDOW_STREAM = -1L;
 
   private final int k;
   private final long seed;
@@ -41,12 +63,37 @@ public final class ReservoirAggregate<T> implements AggregateFunction<T, SkipRes
     return SkipReservoirSerializer.typeInfo(itemType);
   }
 
+  /** For a keyed window: see "Seeds" in the class documentation. */
   @Override
   public SkipReservoir<T> createAccumulator() {
     if (random == null) {
-      random = new SplittableRandom(seed);
+      random = new SplittableRandom(MurmurHash3.hash128(KEYED_WINDOW_STREAM, seed).h1());
     }
     return SkipReservoir.create(k, random.split());
+  }
+
+  /** For {@link LocalWindowAggregator}: a reservoir seeded by where it is created; see "Seeds". */
+  @Override
+  public SkipReservoir<T> createAccumulator(String key, int subtask, int attempt, long flush, long windowStart) {
+    return SkipReservoir.create(
+        k, new SplittableRandom(reservoirSeed(seed, key, subtask, attempt, flush, windowStart)));
+  }
+
+  /**
+   * The seed of a local reservoir: MurmurHash3 (first half), with {@code seed}, of subtask, attempt, flush and window
+   * start (24 bytes) followed by the key's UTF-8 bytes.
+   */
+  static long reservoirSeed(long seed, String key, int subtask, int attempt, long flush, long windowStart) {
+    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+    byte[] scope =
+        ByteBuffer.allocate(24 + keyBytes.length)
+            .putInt(subtask)
+            .putInt(attempt)
+            .putLong(flush)
+            .putLong(windowStart)
+            .put(keyBytes)
+            .array();
+    return MurmurHash3.hash128(scope, seed).h1();
   }
 
   @Override

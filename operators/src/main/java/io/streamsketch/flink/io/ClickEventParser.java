@@ -6,6 +6,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Parses and validates one JSON line of the data contract into a {@link ClickEvent}. Unknown fields are ignored, so
@@ -15,6 +20,35 @@ public final class ClickEventParser {
   private static final JsonFactory JSON = new JsonFactory();
 
   private ClickEventParser() {}
+
+  /**
+   * Parses one line given as UTF-8 bytes. Bytes that are not valid UTF-8 are an error, not replaced with U+FFFD:
+   * replacing would collapse different byte ids into one user.
+   *
+   * @throws MalformedEventException with a reason a person can act on
+   */
+  public static ClickEvent parse(byte[] utf8) {
+    return parse(decodeStrictly(utf8));
+  }
+
+  /** The line as text, invalid bytes replaced with U+FFFD: for showing a rejected line, never for parsing it. */
+  public static String decodeForDisplay(byte[] utf8) {
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+
+  private static String decodeStrictly(byte[] utf8) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer bytes = ByteBuffer.wrap(utf8);
+    try {
+      return decoder.decode(bytes).toString();
+    } catch (CharacterCodingException e) {
+      throw new MalformedEventException("invalid UTF-8 at byte " + bytes.position());
+    }
+  }
 
   /**
    * @throws MalformedEventException with a reason a person can act on
@@ -60,6 +94,16 @@ public final class ClickEventParser {
     require(pageId, "pageId");
     require(kind, "kind");
     require(eventTime, "eventTime");
+    if (eventTime < ClickEvent.MIN_EVENT_TIME || eventTime > ClickEvent.MAX_EVENT_TIME) {
+      throw new MalformedEventException(
+          "eventTime "
+              + eventTime
+              + " is out of range ["
+              + ClickEvent.MIN_EVENT_TIME
+              + ", "
+              + ClickEvent.MAX_EVENT_TIME
+              + "] (1970-01-01 to 9999-12-31 UTC, in epoch milliseconds)");
+    }
     if (userId.isEmpty() || pageId.isEmpty()) {
       throw new MalformedEventException("userId and pageId must not be empty");
     }

@@ -2,6 +2,8 @@ package io.streamsketch.flink.io;
 
 import io.streamsketch.model.ClickEvent;
 import java.time.Duration;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -27,6 +29,23 @@ public final class ClickEventWatermarks {
    * to the late output.
    */
   public static WatermarkStrategy<ClickEvent> boundedOutOfOrderness(Duration outOfOrderness, Duration idleness) {
+    return strategy(outOfOrderness, idleness, (ClickEvent event, long previous) -> event.eventTime);
+  }
+
+  /**
+   * The same strategy for a source that parses its input ({@link InputRecord}): events carry their event time, dead
+   * letters none ({@link TimestampAssigner#NO_TIMESTAMP}), and the watermark ignores them.
+   */
+  public static WatermarkStrategy<InputRecord> forInputRecords(Duration outOfOrderness, Duration idleness) {
+    return strategy(
+        outOfOrderness,
+        idleness,
+        (InputRecord record, long previous) ->
+            record.event != null ? record.event.eventTime : TimestampAssigner.NO_TIMESTAMP);
+  }
+
+  private static <T> WatermarkStrategy<T> strategy(
+      Duration outOfOrderness, Duration idleness, SerializableTimestampAssigner<T> timestamps) {
     if (outOfOrderness.isNegative()) {
       throw new IllegalArgumentException("out-of-orderness must not be negative: " + outOfOrderness);
     }
@@ -34,12 +53,13 @@ public final class ClickEventWatermarks {
       throw new IllegalArgumentException("idleness must be positive: " + idleness);
     }
     long delay = outOfOrderness.toMillis();
-    return WatermarkStrategy.<ClickEvent>forGenerator(context -> new EventDrivenGenerator(delay))
-        .withTimestampAssigner((event, previous) -> event.eventTime)
+    return WatermarkStrategy.<T>forGenerator(context -> new EventDrivenGenerator<>(delay))
+        .withTimestampAssigner(timestamps)
         .withIdleness(idleness);
   }
 
-  static final class EventDrivenGenerator implements WatermarkGenerator<ClickEvent> {
+  /** Emits watermarks from event timestamps; a record without a timestamp (a dead letter) does not move them. */
+  static final class EventDrivenGenerator<T> implements WatermarkGenerator<T> {
     private final long delay;
     private long maxTimestamp = Long.MIN_VALUE;
     private long emitted = Long.MIN_VALUE;
@@ -49,8 +69,8 @@ public final class ClickEventWatermarks {
     }
 
     @Override
-    public void onEvent(ClickEvent event, long timestamp, WatermarkOutput output) {
-      if (timestamp <= maxTimestamp) {
+    public void onEvent(T event, long timestamp, WatermarkOutput output) {
+      if (timestamp == TimestampAssigner.NO_TIMESTAMP || timestamp <= maxTimestamp) {
         return;
       }
       maxTimestamp = timestamp;

@@ -3,85 +3,122 @@ package io.streamsketch.flink.io;
 import io.streamsketch.generator.ClickstreamGenerator;
 import io.streamsketch.generator.GeneratorConfig;
 import io.streamsketch.model.ClickEvent;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimitedSourceReader;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.datagen.source.GeneratorFunction;
-import org.apache.flink.util.NumberSequenceIterator;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * The generator as a FLIP-27 source: the events of {@link ClickstreamGenerator}, the same at any parallelism.
+ * The generator as a FLIP-27 source: the events of {@link ClickstreamGenerator} split into a fixed number of
+ * logical partitions, like a topic's, whatever the parallelism.
  *
- * <p>{@link DataGeneratorSource} hands each subtask a contiguous range of indexes. Mapping an index to the event at
- * that position would give subtask 1 the second half of the stream, so its watermark would run hours ahead of
- * subtask 0's. Instead, the k-th index of split j of p maps to event {@code k·p + j}: every subtask walks through
- * event time together, like the partitions of a real topic. Each subtask replays the sequential generator and keeps
- * its share, which costs p times the (cheap) generation.
+ * <p>Partition i of P emits the events at positions i, i+P, i+2P, ... of the sequential generator, so every
+ * partition walks through event time together and the union of the partitions is the generator's stream. A
+ * partition is one split; its state is the position of its next event. Splits are assigned to readers (partition
+ * i to subtask i mod p at the first start; a restore at another parallelism redistributes the restored splits), so
+ * a job restored from a savepoint or a retained checkpoint at any parallelism emits exactly the events the
+ * uninterrupted run would have. Readers emit each partition through its own split output, so a watermark strategy
+ * given to {@code fromSource} tracks each partition and the reader's watermark is their minimum. A parallelism above
+ * P leaves readers without a split; they finish at once.
+ *
+ * <p>The generator's options (and P) are stored with the split state, and a restore with a different value fails
+ * with a {@link GeneratorOptionChangedException} naming the option: other options would silently give other events
+ * at the stored positions.
+ *
+ * <p>Each reader replays the sequential generator and keeps its partitions' events, which costs p times the
+ * (cheap) generation; a restore replays each reader's generator up to its splits' positions.
  */
-public final class ClickstreamSource {
-  private ClickstreamSource() {}
+public final class ClickstreamSource
+    implements Source<ClickEvent, GeneratorPartition, List<GeneratorPartition>>, ResultTypeQueryable<ClickEvent> {
+  private static final long serialVersionUID = 1L;
 
-  /**
-   * @param eventsPerSecond the total rate over all subtasks, or 0 for unlimited
-   */
-  public static DataGeneratorSource<ClickEvent> create(GeneratorConfig config, double eventsPerSecond) {
-    if (eventsPerSecond < 0) {
+  /** The default number of logical partitions: the highest parallelism at which every reader has a split. */
+  public static final int DEFAULT_PARTITIONS = 16;
+
+  private final GeneratorConfig config;
+  private final int partitions;
+  private final double eventsPerSecond;
+
+  private ClickstreamSource(GeneratorConfig config, int partitions, double eventsPerSecond) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
+    }
+    if (!(eventsPerSecond >= 0)) {
       throw new IllegalArgumentException("rate must be at least 0 events per second: " + eventsPerSecond);
     }
-    RateLimiterStrategy rate =
-        eventsPerSecond > 0 ? RateLimiterStrategy.perSecond(eventsPerSecond) : RateLimiterStrategy.noOp();
-    return new DataGeneratorSource<>(
-        new InterleavedEvents(config), config.events(), rate, TypeInformation.of(ClickEvent.class));
+    this.config = config;
+    this.partitions = partitions;
+    this.eventsPerSecond = eventsPerSecond;
   }
 
-  static final class InterleavedEvents implements GeneratorFunction<Long, ClickEvent> {
-    private static final long serialVersionUID = 1L;
+  /**
+   * The source of {@code config}'s events in {@link #DEFAULT_PARTITIONS} partitions.
+   *
+   * @param eventsPerSecond the total rate over all subtasks, or 0 for unlimited
+   */
+  public static ClickstreamSource create(GeneratorConfig config, double eventsPerSecond) {
+    return create(config, DEFAULT_PARTITIONS, eventsPerSecond);
+  }
 
-    private final GeneratorConfig config;
-    private transient long[] splitStarts;
-    private transient ClickstreamGenerator generator;
-    private transient long nextPosition;
+  /** The source of {@code config}'s events in {@code partitions} logical partitions. */
+  public static ClickstreamSource create(GeneratorConfig config, int partitions, double eventsPerSecond) {
+    return new ClickstreamSource(config, partitions, eventsPerSecond);
+  }
 
-    InterleavedEvents(GeneratorConfig config) {
-      this.config = config;
+  @Override
+  public Boundedness getBoundedness() {
+    return Boundedness.BOUNDED;
+  }
+
+  @Override
+  public SplitEnumerator<GeneratorPartition, List<GeneratorPartition>> createEnumerator(
+      SplitEnumeratorContext<GeneratorPartition> context) {
+    // A partition beyond the last event has nothing to emit: --events 0 makes no split, and the run ends at once.
+    List<GeneratorPartition> all = new ArrayList<>();
+    for (int partition = 0; partition < partitions && partition < config.events(); partition++) {
+      all.add(new GeneratorPartition(partition, partition));
     }
+    return new ClickstreamEnumerator(context, all);
+  }
 
-    @Override
-    public void open(SourceReaderContext readerContext) {
-      if (config.events() == 0) {
-        return;
-      }
-      // The same split of [0, events) that DataGeneratorSource's enumerator makes for this parallelism.
-      NumberSequenceIterator[] splits =
-          new NumberSequenceIterator(0, config.events() - 1).split(readerContext.currentParallelism());
-      splitStarts = new long[splits.length];
-      for (int i = 0; i < splits.length; i++) {
-        splitStarts[i] = splits[i].getCurrent();
-      }
-    }
+  @Override
+  public SplitEnumerator<GeneratorPartition, List<GeneratorPartition>> restoreEnumerator(
+      SplitEnumeratorContext<GeneratorPartition> context, List<GeneratorPartition> unassigned) {
+    return new ClickstreamEnumerator(context, unassigned);
+  }
 
-    @Override
-    public ClickEvent map(Long index) {
-      int split = splitOf(index);
-      long position = (index - splitStarts[split]) * splitStarts.length + split;
-      if (generator == null || position < nextPosition) {
-        generator = new ClickstreamGenerator(config);
-        nextPosition = 0;
-      }
-      for (; nextPosition < position; nextPosition++) {
-        generator.next();
-      }
-      nextPosition++;
-      return generator.next();
-    }
+  @Override
+  public SimpleVersionedSerializer<GeneratorPartition> getSplitSerializer() {
+    return new GeneratorStateSerializers.Splits(config, partitions);
+  }
 
-    private int splitOf(long index) {
-      int split = splitStarts.length - 1;
-      while (splitStarts[split] > index) {
-        split--;
-      }
-      return split;
+  @Override
+  public SimpleVersionedSerializer<List<GeneratorPartition>> getEnumeratorCheckpointSerializer() {
+    return new GeneratorStateSerializers.UnassignedSplits(config, partitions);
+  }
+
+  @Override
+  public SourceReader<ClickEvent, GeneratorPartition> createReader(SourceReaderContext context) {
+    ClickstreamReader reader = new ClickstreamReader(config, partitions);
+    if (eventsPerSecond == 0) {
+      return reader;
     }
+    return new RateLimitedSourceReader<>(
+        reader, RateLimiterStrategy.<GeneratorPartition>perSecond(eventsPerSecond)
+            .createRateLimiter(context.currentParallelism()));
+  }
+
+  @Override
+  public TypeInformation<ClickEvent> getProducedType() {
+    return TypeInformation.of(ClickEvent.class);
   }
 }

@@ -36,6 +36,11 @@ public final class BloomFilterSerializer extends SketchSerializer<BloomFilter> {
   }
 
   @Override
+  protected int maxSerializedBytes() {
+    return BloomFilter.MAX_SERIALIZED_BYTES;
+  }
+
+  @Override
   public TypeSerializerSnapshot<BloomFilter> snapshotConfiguration() {
     return new Snapshot();
   }

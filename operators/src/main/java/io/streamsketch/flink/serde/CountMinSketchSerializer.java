@@ -35,6 +35,11 @@ public final class CountMinSketchSerializer extends SketchSerializer<CountMinSke
   }
 
   @Override
+  protected int maxSerializedBytes() {
+    return CountMinSketch.MAX_SERIALIZED_BYTES;
+  }
+
+  @Override
   public TypeSerializerSnapshot<CountMinSketch> snapshotConfiguration() {
     return new Snapshot();
   }

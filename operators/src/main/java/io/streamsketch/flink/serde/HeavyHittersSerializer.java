@@ -35,6 +35,12 @@ public final class HeavyHittersSerializer extends SketchSerializer<HeavyHitters>
     return HeavyHitters.create(10, CountMinSketch.builder().accuracy(0.001, 0.01).build());
   }
 
+  /** Candidates are strings of any length, so only the input's end bounds the allocation ({@link LengthPrefixed}). */
+  @Override
+  protected int maxSerializedBytes() {
+    return Integer.MAX_VALUE;
+  }
+
   @Override
   public TypeSerializerSnapshot<HeavyHitters> snapshotConfiguration() {
     return new Snapshot();

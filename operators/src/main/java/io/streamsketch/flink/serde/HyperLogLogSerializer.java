@@ -35,6 +35,11 @@ public final class HyperLogLogSerializer extends SketchSerializer<HyperLogLog> {
   }
 
   @Override
+  protected int maxSerializedBytes() {
+    return HyperLogLog.MAX_SERIALIZED_BYTES;
+  }
+
+  @Override
   public TypeSerializerSnapshot<HyperLogLog> snapshotConfiguration() {
     return new Snapshot();
   }

@@ -10,19 +10,19 @@ import org.apache.flink.core.memory.DataOutputView;
  * A Flink serializer that stores a sketch as a length-prefixed copy of the sketch's own binary format:
  *
  * <pre>
- * int32 (big-endian)  n, the number of bytes that follow, at most {@link #MAX_BYTES}
+ * int32 (big-endian)  n, the number of bytes that follow, at most {@link #maxSerializedBytes()}
  * n bytes             the sketch's toBytes(): family id, format version, parameters, payload, CRC-32C
  * </pre>
  *
  * <p>Evolution lives in the sketch's format version, which every reader checks, so the serializer itself never
  * changes shape and its snapshot is always compatible as is. Corrupt state fails with an {@link IOException} naming
- * the problem, never a wrong sketch.
+ * the problem, never a wrong sketch; a corrupt length allocates no more than the input holds ({@link
+ * LengthPrefixed}).
+ *
+ * <p>Stateless (every call allocates its own arrays), so {@code duplicate()} returns this instance.
  */
 public abstract class SketchSerializer<S> extends TypeSerializerSingleton<S> {
   private static final long serialVersionUID = 1L;
-
-  /** No sketch of this library needs more; a larger length field is corruption, not an allocation request. */
-  public static final int MAX_BYTES = 1 << 30;
 
   /** The sketch's binary format. */
   protected abstract byte[] toBytes(S sketch);
@@ -36,6 +36,9 @@ public abstract class SketchSerializer<S> extends TypeSerializerSingleton<S> {
 
   /** A deep copy. */
   protected abstract S copyOf(S sketch);
+
+  /** The largest serialized sketch of this family: a larger length field is corruption, not an allocation request. */
+  protected abstract int maxSerializedBytes();
 
   @Override
   public boolean isImmutableType() {
@@ -59,15 +62,12 @@ public abstract class SketchSerializer<S> extends TypeSerializerSingleton<S> {
 
   @Override
   public void serialize(S sketch, DataOutputView target) throws IOException {
-    byte[] bytes = toBytes(sketch);
-    target.writeInt(bytes.length);
-    target.write(bytes);
+    LengthPrefixed.write(toBytes(sketch), target);
   }
 
   @Override
   public S deserialize(DataInputView source) throws IOException {
-    byte[] bytes = new byte[checkedLength(source.readInt())];
-    source.readFully(bytes);
+    byte[] bytes = LengthPrefixed.read(source, maxSerializedBytes(), "sketch state");
     try {
       return fromBytes(bytes);
     } catch (SketchFormatException e) {
@@ -82,15 +82,6 @@ public abstract class SketchSerializer<S> extends TypeSerializerSingleton<S> {
 
   @Override
   public void copy(DataInputView source, DataOutputView target) throws IOException {
-    int length = checkedLength(source.readInt());
-    target.writeInt(length);
-    target.write(source, length);
-  }
-
-  private static int checkedLength(int length) throws IOException {
-    if (length < 0 || length > MAX_BYTES) {
-      throw new IOException("corrupt sketch state: length " + length + " is outside [0, " + MAX_BYTES + "]");
-    }
-    return length;
+    LengthPrefixed.copy(source, target, maxSerializedBytes(), "sketch state");
   }
 }

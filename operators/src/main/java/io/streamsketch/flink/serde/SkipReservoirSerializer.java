@@ -22,9 +22,16 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>A restored reservoir continues with a fresh unseeded random generator: its sample stays uniform, but the
  * sequence of draws after a restore is not the one the failed run would have made.
+ *
+ * <p>Not thread-safe: it keeps scratch buffers for the items, so {@link #duplicate()} always returns a new instance
+ * (Flink hands duplicates to other threads, such as an asynchronous snapshot's).
  */
 public final class SkipReservoirSerializer<T> extends TypeSerializer<SkipReservoir<T>> {
   private static final long serialVersionUID = 1L;
+
+  /** Items are of any length, so only the input's end bounds the allocation ({@link LengthPrefixed}). */
+  private static final int MAX_SERIALIZED_BYTES = Integer.MAX_VALUE;
+  private static final String STATE = "reservoir state";
 
   private final TypeSerializer<T> itemSerializer;
   private transient ItemSerializer<T> items;
@@ -54,10 +61,10 @@ public final class SkipReservoirSerializer<T> extends TypeSerializer<SkipReservo
     return false;
   }
 
+  /** A new instance even when the item serializer is stateless: this one's item buffers must not be shared. */
   @Override
   public TypeSerializer<SkipReservoir<T>> duplicate() {
-    TypeSerializer<T> duplicate = itemSerializer.duplicate();
-    return duplicate == itemSerializer ? this : new SkipReservoirSerializer<>(duplicate);
+    return new SkipReservoirSerializer<>(itemSerializer.duplicate());
   }
 
   /** An empty reservoir of one item: Flink asks for an instance only to reuse it, which this type never does. */
@@ -87,15 +94,12 @@ public final class SkipReservoirSerializer<T> extends TypeSerializer<SkipReservo
 
   @Override
   public void serialize(SkipReservoir<T> reservoir, DataOutputView target) throws IOException {
-    byte[] bytes = reservoir.toBytes(items());
-    target.writeInt(bytes.length);
-    target.write(bytes);
+    LengthPrefixed.write(reservoir.toBytes(items()), target);
   }
 
   @Override
   public SkipReservoir<T> deserialize(DataInputView source) throws IOException {
-    byte[] bytes = new byte[checkedLength(source.readInt())];
-    source.readFully(bytes);
+    byte[] bytes = LengthPrefixed.read(source, MAX_SERIALIZED_BYTES, STATE);
     try {
       return SkipReservoir.fromBytes(bytes, items());
     } catch (SketchFormatException e) {
@@ -110,17 +114,7 @@ public final class SkipReservoirSerializer<T> extends TypeSerializer<SkipReservo
 
   @Override
   public void copy(DataInputView source, DataOutputView target) throws IOException {
-    int length = checkedLength(source.readInt());
-    target.writeInt(length);
-    target.write(source, length);
-  }
-
-  private static int checkedLength(int length) throws IOException {
-    if (length < 0 || length > SketchSerializer.MAX_BYTES) {
-      throw new IOException(
-          "corrupt reservoir state: length " + length + " is outside [0, " + SketchSerializer.MAX_BYTES + "]");
-    }
-    return length;
+    LengthPrefixed.copy(source, target, MAX_SERIALIZED_BYTES, STATE);
   }
 
   @Override

@@ -3,10 +3,10 @@ package io.streamsketch.sketch.cms;
 import io.streamsketch.sketch.SketchFamily;
 import io.streamsketch.sketch.SketchFormat;
 import io.streamsketch.sketch.SketchFormatException;
-import io.streamsketch.sketch.hash.Hash128;
 import io.streamsketch.sketch.hash.MurmurHash3;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * A Count-Min sketch (Cormode and Muthukrishnan, 2005): a {@code depth × width} table of counters that estimates
@@ -20,17 +20,30 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code estimate(x) ≥ f(x)} always;
  *   <li>{@code estimate(x) ≤ f(x) + ε·N} with probability at least {@code 1 − δ} ({@link #confidence()}) over the
- *       choice of hash function, for a fixed item.
+ *       choice of the rows' hash functions (made by the seed), for a fixed item.
  * </ul>
+ *
+ * <p>The proof needs what the hashing below provides: each row's hash function drawn from a pairwise-independent
+ * family (so another item falls into x's counter of a row with probability at most about {@code 1/width}, and the
+ * excess of that counter is at most {@code ε·N} with probability {@code ≥ 1 − 1/e} by Markov's inequality), and the
+ * rows' functions drawn independently (so all {@code depth} rows exceed it with probability at most {@code e^-depth}).
  *
  * <p>Built {@linkplain Builder#accuracy(double, double) from (ε, δ)}, the width is {@code ⌈e/ε⌉} and the depth
  * {@code ⌈ln(1/δ)⌉}, so the effective {@link #epsilon()} and {@link #delta()} are at most the requested ones.
  *
  * <h2>Hashing</h2>
  *
- * Each update hashes the item once with {@link MurmurHash3} (128 bits, the sketch's seed) and derives the column of
- * row {@code i} from {@code g_i = h1 + i·h2} (Kirsch and Mitzenmacher, "Less hashing, same performance", 2006),
- * mapping the top 32 bits of {@code g_i} to {@code [0, width)} with a multiply-shift instead of a modulo.
+ * Each update hashes the item once with {@link MurmurHash3} (the first 64 bits, with the sketch's seed) to {@code
+ * h}, and reduces it to {@code x = h mod p}, {@code p = 2^61 − 1} (a Mersenne prime). Row {@code i} maps x with its
+ * own function of the Carter–Wegman family {@code g_i(x) = (a_i·x + b_i) mod p}, with {@code a_i} uniform in
+ * {@code [1, p)} and {@code b_i} in {@code [0, p)}, to the column {@code ⌊g_i(x)·width / 2^61⌋}. The family is
+ * pairwise independent over {@code [0, p)}, and the rows' coefficients are drawn independently, so rows are
+ * independent, as the guarantee requires. (Version 1 derived every row from one 128-bit hash by double hashing,
+ * {@code h1 + i·h2}: rows that were not independent.) Two distinct items share x with probability about
+ * {@code 2^-61}, which is negligible next to δ. The coefficients come from the seed by SplitMix64 ({@link
+ * java.util.SplittableRandom}{@code (seed)}: {@code a_i = 1 + nextLong(p − 1)}, then {@code b_i = nextLong(p)}, row by
+ * row), and are stored in the format, so a reader needs no generator. A row costs two 64-bit multiplications (one
+ * of them the high half) and one to map to the column, with no division.
  *
  * <h2>Conservative update</h2>
  *
@@ -43,22 +56,27 @@ import java.util.Objects;
  * sketch of the concatenated stream, so the {@code ε·N} bound still holds. A standard-update sketch is a linear
  * function of the stream: independent of update order and merge order.
  *
- * <h2>Binary format, version 1</h2>
+ * <h2>Binary format, version 2</h2>
  *
  * Inside the {@link SketchFormat} envelope (family {@link SketchFamily#COUNT_MIN}); little-endian:
  *
  * <pre>
- * offset  size           field
- * 0       4              envelope header
- * 4       4              width, in [1, MAX_WIDTH]
- * 8       4              depth, in [1, MAX_DEPTH], width × depth ≤ MAX_CELLS
- * 12      8              seed
- * 20      1              flags: bit 0 = conservative update; other bits 0
- * 21      8              total count N ≥ 0
- * 29      8·depth·width  counters, row by row; each in [0, N], and each row sums to N (standard update) or at
- *                        most N (conservative update)
- * end     4              CRC-32C trailer
+ * offset     size           field
+ * 0          4              envelope header
+ * 4          4              width, in [1, MAX_WIDTH]
+ * 8          4              depth, in [1, MAX_DEPTH], width × depth ≤ MAX_CELLS
+ * 12         8              seed
+ * 20         1              flags: bit 0 = conservative update; other bits 0
+ * 21         8              total count N ≥ 0
+ * 29         16·depth       the rows' hash coefficients (a_i, b_i), row by row: a_i in [1, p), b_i in [0, p)
+ * 29+16·d    8·depth·width  counters, row by row; each in [0, N], and each row sums to N (standard update) or at
+ *                           most N (conservative update)
+ * end        4              CRC-32C trailer
  * </pre>
+ *
+ * <p>Version 1 (the same fields without the coefficients) is rejected with a {@link SketchFormatException}: its
+ * counters were placed by the double hashing above, so neither an estimate nor a merge with version-2 hashing
+ * would be right. Sketches of version 1 cannot be converted; rebuild them from their streams.
  *
  * <p>Not thread-safe.
  */
@@ -72,23 +90,37 @@ public final class CountMinSketch {
   /** The seed when none is given. */
   public static final long DEFAULT_SEED = 9001L;
 
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
+  private static final String WHY_VERSION_1_FAILS =
+      "its rows were placed by double hashing, which version 2's independent row hashes do not reproduce; rebuild "
+          + "the sketch from its stream";
+  /** The Mersenne prime 2^61 − 1 of the rows' hash family. */
+  static final long PRIME = (1L << 61) - 1;
   private static final int PAYLOAD_HEADER_BYTES = 4 + 4 + 8 + 1 + 8;
+  /** The largest serialized sketch, of {@link #MAX_CELLS} counters. */
+  public static final int MAX_SERIALIZED_BYTES =
+      SketchFormat.HEADER_BYTES + PAYLOAD_HEADER_BYTES + 16 * MAX_DEPTH + 8 * MAX_CELLS + SketchFormat.TRAILER_BYTES;
   private static final int FLAG_CONSERVATIVE = 1;
 
   private final int width;
   private final int depth;
   private final long seed;
   private final boolean conservative;
+  /** Row i's hash is {@code (a[i]·x + b[i]) mod p}; never changed, so copies share the arrays. */
+  private final long[] a;
+  private final long[] b;
   /** Row-major: row i, column j is at {@code i * width + j}. */
   private final long[] table;
   private long totalCount;
 
-  private CountMinSketch(int width, int depth, long seed, boolean conservative, long[] table, long totalCount) {
+  private CountMinSketch(
+      int width, int depth, long seed, boolean conservative, long[] a, long[] b, long[] table, long totalCount) {
     this.width = width;
     this.depth = depth;
     this.seed = seed;
     this.conservative = conservative;
+    this.a = a;
+    this.b = b;
     this.table = table;
     this.totalCount = totalCount;
   }
@@ -151,7 +183,14 @@ public final class CountMinSketch {
       if (width == 0) {
         throw new IllegalStateException("set accuracy(epsilon, delta) or dimensions(width, depth) before build()");
       }
-      return new CountMinSketch(width, depth, seed, conservative, new long[width * depth], 0);
+      long[] a = new long[depth];
+      long[] b = new long[depth];
+      SplittableRandom coefficients = new SplittableRandom(seed);
+      for (int row = 0; row < depth; row++) {
+        a[row] = 1 + coefficients.nextLong(PRIME - 1);
+        b[row] = coefficients.nextLong(PRIME);
+      }
+      return new CountMinSketch(width, depth, seed, conservative, a, b, new long[width * depth], 0);
     }
   }
 
@@ -172,42 +211,41 @@ public final class CountMinSketch {
 
   /** Adds {@code count} occurrences of a long item, hashed as its 8 little-endian bytes. */
   public void update(long item, long count) {
-    add(MurmurHash3.hash128(item, seed), count);
+    add(MurmurHash3.hash128(item, seed).h1(), count);
   }
 
   /** Adds {@code count} occurrences of a string item, hashed as its UTF-8 bytes. */
   public void update(String item, long count) {
-    add(MurmurHash3.hash128(Objects.requireNonNull(item, "item"), seed), count);
+    add(MurmurHash3.hash128(Objects.requireNonNull(item, "item"), seed).h1(), count);
   }
 
   /** Adds {@code count} occurrences of a byte-array item. */
   public void update(byte[] item, long count) {
-    add(MurmurHash3.hash128(Objects.requireNonNull(item, "item"), seed), count);
+    add(MurmurHash3.hash128(Objects.requireNonNull(item, "item"), seed).h1(), count);
   }
 
-  private void add(Hash128 hash, long count) {
+  private void add(long hash, long count) {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0: " + count);
     }
     // Every counter is at most N, so checking N alone rules out counter overflow; check before touching the table.
     long newTotal = addTotal(count);
-    long h1 = hash.h1();
-    long h2 = hash.h2();
+    long x = modPrime(hash);
     if (conservative) {
       long min = Long.MAX_VALUE;
       for (int i = 0; i < depth; i++) {
-        min = Math.min(min, table[cell(i, h1 + i * h2)]);
+        min = Math.min(min, table[cell(i, x)]);
       }
       long target = min + count;
       for (int i = 0; i < depth; i++) {
-        int at = cell(i, h1 + i * h2);
+        int at = cell(i, x);
         if (table[at] < target) {
           table[at] = target;
         }
       }
     } else {
       for (int i = 0; i < depth; i++) {
-        table[cell(i, h1 + i * h2)] += count;
+        table[cell(i, x)] += count;
       }
     }
     totalCount = newTotal;
@@ -222,29 +260,46 @@ public final class CountMinSketch {
     }
   }
 
-  /** The counter of row {@code row} for the combined hash {@code g}: top 32 bits scaled to [0, width). */
-  private int cell(int row, long g) {
-    return row * width + (int) (((g >>> 32) * width) >>> 32);
+  /** The counter of row {@code row} for {@code x} in [0, p): {@code g = (a·x + b) mod p} scaled to [0, width). */
+  private int cell(int row, long x) {
+    long g = rowHash(a[row], b[row], x);
+    // g < 2^61 and 8·width < 2^30, both non-negative: the high half of g·8·width is ⌊g·width / 2^61⌋ < width.
+    return row * width + (int) Math.multiplyHigh(g, (long) width << 3);
+  }
+
+  /** {@code (a·x + b) mod p} for a, b, x in [0, p), p = 2^61 − 1, without division. */
+  static long rowHash(long a, long b, long x) {
+    // a, x < 2^61, so a·x < 2^122 = hi·2^64 + lo with hi < 2^58; 2^64 ≡ 8 and 2^61 ≡ 1 (mod p).
+    long lo = a * x;
+    long hi = Math.multiplyHigh(a, x);
+    long sum = (hi << 3) + (lo >>> 61) + (lo & PRIME) + b; // < 3·2^61 + 8, no overflow
+    sum = (sum & PRIME) + (sum >>> 61);
+    return sum >= PRIME ? sum - PRIME : sum;
+  }
+
+  /** An unsigned 64-bit hash reduced modulo p = 2^61 − 1: 2^61 ≡ 1, so add the top 3 bits to the low 61. */
+  static long modPrime(long hash) {
+    long sum = (hash & PRIME) + (hash >>> 61);
+    return sum >= PRIME ? sum - PRIME : sum;
   }
 
   public long estimate(long item) {
-    return estimate(MurmurHash3.hash128(item, seed));
+    return estimateOfHash(MurmurHash3.hash128(item, seed).h1());
   }
 
   public long estimate(String item) {
-    return estimate(MurmurHash3.hash128(Objects.requireNonNull(item, "item"), seed));
+    return estimateOfHash(MurmurHash3.hash128(Objects.requireNonNull(item, "item"), seed).h1());
   }
 
   public long estimate(byte[] item) {
-    return estimate(MurmurHash3.hash128(Objects.requireNonNull(item, "item"), seed));
+    return estimateOfHash(MurmurHash3.hash128(Objects.requireNonNull(item, "item"), seed).h1());
   }
 
-  private long estimate(Hash128 hash) {
-    long h1 = hash.h1();
-    long h2 = hash.h2();
+  private long estimateOfHash(long hash) {
+    long x = modPrime(hash);
     long min = Long.MAX_VALUE;
     for (int i = 0; i < depth; i++) {
-      min = Math.min(min, table[cell(i, h1 + i * h2)]);
+      min = Math.min(min, table[cell(i, x)]);
     }
     return min;
   }
@@ -262,6 +317,9 @@ public final class CountMinSketch {
     requireSame("width", width, other.width);
     requireSame("depth", depth, other.depth);
     requireSame("seed", seed, other.seed);
+    if (!Arrays.equals(a, other.a) || !Arrays.equals(b, other.b)) {
+      throw new IllegalArgumentException("cannot merge sketches with different row hash coefficients");
+    }
     if (conservative != other.conservative) {
       throw new IllegalArgumentException(
           "cannot merge sketches with different update modes: conservative update " + conservative + " vs "
@@ -327,7 +385,7 @@ public final class CountMinSketch {
   }
 
   public CountMinSketch copy() {
-    return new CountMinSketch(width, depth, seed, conservative, table.clone(), totalCount);
+    return new CountMinSketch(width, depth, seed, conservative, a, b, table.clone(), totalCount);
   }
 
   /** The serialized size in bytes, envelope included. */
@@ -336,13 +394,16 @@ public final class CountMinSketch {
   }
 
   private int payloadBytes() {
-    return PAYLOAD_HEADER_BYTES + 8 * table.length;
+    return PAYLOAD_HEADER_BYTES + 16 * depth + 8 * table.length;
   }
 
   /** Serializes in the format documented on this class. */
   public byte[] toBytes() {
     SketchFormat.Writer writer = SketchFormat.writer(SketchFamily.COUNT_MIN, FORMAT_VERSION, payloadBytes());
     writer.putInt(width).putInt(depth).putLong(seed).putByte(conservative ? FLAG_CONSERVATIVE : 0).putLong(totalCount);
+    for (int row = 0; row < depth; row++) {
+      writer.putLong(a[row]).putLong(b[row]);
+    }
     writer.buffer().asLongBuffer().put(table);
     writer.buffer().position(writer.buffer().position() + 8 * table.length);
     return writer.finish();
@@ -355,7 +416,8 @@ public final class CountMinSketch {
    *     sketch
    */
   public static CountMinSketch fromBytes(byte[] bytes) {
-    SketchFormat.Reader reader = SketchFormat.reader(bytes, SketchFamily.COUNT_MIN, FORMAT_VERSION);
+    SketchFormat.Reader reader =
+        SketchFormat.reader(bytes, SketchFamily.COUNT_MIN, FORMAT_VERSION, FORMAT_VERSION, WHY_VERSION_1_FAILS);
     int width = reader.getInt();
     int depth = reader.getInt();
     checkDimensions(width, depth, reader::corrupt);
@@ -368,6 +430,16 @@ public final class CountMinSketch {
     long totalCount = reader.getLong();
     if (totalCount < 0) {
       throw reader.corrupt("negative total count " + totalCount);
+    }
+    long[] a = new long[depth];
+    long[] b = new long[depth];
+    for (int row = 0; row < depth; row++) {
+      a[row] = reader.getLong();
+      b[row] = reader.getLong();
+      if (a[row] < 1 || a[row] >= PRIME || b[row] < 0 || b[row] >= PRIME) {
+        throw reader.corrupt(
+            "row " + row + " hash coefficients (" + a[row] + ", " + b[row] + ") are outside [1, p) × [0, p)");
+      }
     }
     int cells = reader.checkedCount((long) width * depth, 8, "counter");
     long[] table = new long[cells];
@@ -391,7 +463,7 @@ public final class CountMinSketch {
         throw reader.corrupt("row " + row + " sums to " + rowSum + ", not N = " + totalCount);
       }
     }
-    return new CountMinSketch(width, depth, seed, conservative, table, totalCount);
+    return new CountMinSketch(width, depth, seed, conservative, a, b, table, totalCount);
   }
 
   @Override
@@ -408,6 +480,8 @@ public final class CountMinSketch {
         && seed == that.seed
         && conservative == that.conservative
         && totalCount == that.totalCount
+        && Arrays.equals(a, that.a)
+        && Arrays.equals(b, that.b)
         && Arrays.equals(table, that.table);
   }
 

@@ -44,7 +44,7 @@ import java.util.Objects;
  * <p>Items outside those bounds, for example an item in the true top k by a thin margin, may be missed: the
  * tracker is approximate. Tests measure its recall on Zipf streams.
  *
- * <h2>Binary format, version 1</h2>
+ * <h2>Binary format, version 2</h2>
  *
  * Inside the {@link SketchFormat} envelope (family {@link SketchFamily#HEAVY_HITTERS}); little-endian:
  *
@@ -60,13 +60,20 @@ import java.util.Objects;
  * end     4     CRC-32C trailer
  * </pre>
  *
+ * <p>Version 2 has the layout of version 1; it holds a Count-Min sketch of format version 2 (independent row hashes),
+ * so its stored estimates come from that hashing. Version 1 is rejected with a {@link SketchFormatException}: its
+ * sketch and estimates came from the old double hashing; rebuild the tracker from its stream.
+ *
  * <p>Not thread-safe.
  */
 public final class HeavyHitters {
   /** Largest k: the candidates are kept in a hash map, so a huge k would be a memory mistake. */
   public static final int MAX_CAPACITY = 1 << 16;
 
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
+  private static final String WHY_VERSION_1_FAILS =
+      "its Count-Min sketch and estimates came from double hashing, which version 2's independent row hashes do not "
+          + "reproduce; rebuild the tracker from its stream";
 
   private final CountMinSketch sketch;
   private final int capacity;
@@ -244,7 +251,8 @@ public final class HeavyHitters {
    *     tracker
    */
   public static HeavyHitters fromBytes(byte[] bytes) {
-    SketchFormat.Reader reader = SketchFormat.reader(bytes, SketchFamily.HEAVY_HITTERS, FORMAT_VERSION);
+    SketchFormat.Reader reader =
+        SketchFormat.reader(bytes, SketchFamily.HEAVY_HITTERS, FORMAT_VERSION, FORMAT_VERSION, WHY_VERSION_1_FAILS);
     int capacity = reader.getInt();
     checkCapacity(capacity, reader::corrupt);
     int count = reader.getInt();

@@ -98,6 +98,26 @@ import java.util.Objects;
  *
  * <p>The HIP change probability is not stored: it is a function of the registers.
  *
+ * <h2>Bounds</h2>
+ *
+ * {@link #lowerBound} and {@link #upperBound} with {@code numStdDev = z} are one-sided confidence bounds at the level
+ * a normal distribution gives z standard deviations (z = 3: each side fails with probability 0.13%), in each mode:
+ *
+ * <ul>
+ *   <li><b>Sparse</b>: the c entries are the distinct 25-bit indexes (coupons) seen, so at least c distinct items
+ *       were; the only error is items that fell on an index already taken, whose number L, given n items, is close
+ *       to Poisson with mean {@code n − M(1 − (1 − 1/M)^n)}, {@code M = 2^25} (about {@code n²/2^26}: 0.002 at n =
+ *       384). The bounds are the smallest and largest n for which c entries are not in the tail of that
+ *       distribution: for the sketches of p = 12 (at most 384 entries) the lower bound is c and the upper bound c or
+ *       c + 1, where the asymptotic ±3σ was ±5%.
+ *   <li><b>Dense</b>: with RSE σ ({@link #relativeStandardError()}), {@code estimate / (1 + zσ)} and {@code
+ *       estimate / (1 − zσ)} (the estimate is about {@code n·(1 + σ·Z)}; DataSketches' HllSketch bounds take this
+ *       form), the lower one never below the number of non-empty registers. σ is the asymptotic RSE; just after
+ *       the switch from sparse the real error is smaller, so the bounds are conservative there.
+ * </ul>
+ *
+ * Both bounds also bracket {@link #estimate()}. {@code HyperLogLogBoundsTest} checks their coverage in every mode.
+ *
  * <p>Not thread-safe.
  */
 public final class HyperLogLog {
@@ -110,6 +130,11 @@ public final class HyperLogLog {
   static final int FORMAT_VERSION = 2;
   /** Version 1 had no sparse-precision byte: p' was implied to be 25. */
   static final int FORMAT_VERSION_WITHOUT_SPARSE_PRECISION = 1;
+  /** Precision, sparse precision, seed, mode and HIP estimate, ahead of the sparse or dense data (version 2). */
+  private static final int PAYLOAD_HEADER_BYTES = 1 + 1 + 1 + 8 + 1 + 8;
+  /** The largest serialized sketch: dense at {@link #MAX_PRECISION} (a sparse one is at most half that). */
+  public static final int MAX_SERIALIZED_BYTES =
+      SketchFormat.HEADER_BYTES + PAYLOAD_HEADER_BYTES + 3 * (1 << MAX_PRECISION) / 4 + SketchFormat.TRAILER_BYTES;
   static final int SPARSE_PRECISION = 25;
   private static final double SPARSE_BUCKETS = 1 << SPARSE_PRECISION;
   private static final int SPARSE_MAX_RANK = 64 - SPARSE_PRECISION + 1;
@@ -472,12 +497,18 @@ public final class HyperLogLog {
   }
 
   /**
-   * {@code estimate·(1 − k·RSE)}, but never below the number of non-empty registers (or sparse entries), each of
-   * which needs a distinct item.
+   * A lower confidence bound on the number of distinct items, at the one-sided level of {@code numStdDev} standard
+   * deviations of a normal distribution (3: 99.87%); never below the number of sparse entries (non-empty registers
+   * when dense), each of which needs a distinct item, nor above {@link #estimate()}. See "Bounds" in the class
+   * documentation.
    */
   public double lowerBound(double numStdDev) {
     checkStdDev(numStdDev);
-    return Math.max(occupied(), estimate() * (1 - numStdDev * relativeStandardError()));
+    double bound =
+        dense == null
+            ? sparseLowerBound(sparseSize, upperTail(numStdDev))
+            : estimate() / (1 + numStdDev * relativeStandardError());
+    return Math.min(estimate(), Math.max(occupied(), bound));
   }
 
   /** The number of sparse entries, or non-zero dense registers. */
@@ -485,10 +516,70 @@ public final class HyperLogLog {
     return dense == null ? sparseSize : (1 << precision) - histogram[0];
   }
 
-  /** {@code estimate·(1 + k·RSE)}. */
+  /**
+   * An upper confidence bound on the number of distinct items, at the one-sided level of {@code numStdDev} standard
+   * deviations of a normal distribution (3: 99.87%); never below {@link #estimate()}. See "Bounds" in the class
+   * documentation.
+   */
   public double upperBound(double numStdDev) {
     checkStdDev(numStdDev);
-    return estimate() * (1 + numStdDev * relativeStandardError());
+    double bound =
+        dense == null
+            ? sparseUpperBound(sparseSize, upperTail(numStdDev))
+            : estimate() / (1 - numStdDev * relativeStandardError());
+    return Math.max(estimate(), bound);
+  }
+
+  /**
+   * The smallest n whose expected sparse collisions could leave as few as {@code entries} entries: n − entries lost
+   * items are at least as likely as {@code tail}. Entries lost to collisions are Poisson with the mean of {@link
+   * #expectedCollisions}.
+   */
+  static double sparseLowerBound(int entries, double tail) {
+    long n = entries;
+    while (poissonAtMost(n - entries, expectedCollisions(n)) < tail) {
+      n++;
+    }
+    return n;
+  }
+
+  /** The largest n that could leave as many as {@code entries} entries: n − entries lost items are that likely. */
+  static double sparseUpperBound(int entries, double tail) {
+    long n = entries;
+    while (1 - poissonAtMost(n - entries, expectedCollisions(n + 1)) >= tail) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * The expected number of items lost to collisions among n distinct items in the 2^25 sparse buckets: n minus the
+   * expected number of occupied buckets, {@code M·(1 − (1 − 1/M)^n)}.
+   */
+  private static double expectedCollisions(long n) {
+    return n + SPARSE_BUCKETS * Math.expm1(n * Math.log1p(-1 / SPARSE_BUCKETS));
+  }
+
+  /** P(X ≤ k) for X ~ Poisson(mean). */
+  private static double poissonAtMost(long k, double mean) {
+    double term = Math.exp(-mean);
+    double sum = term;
+    for (long i = 1; i <= k && term > 0; i++) {
+      term *= mean / i;
+      sum += term;
+    }
+    return Math.min(1, sum);
+  }
+
+  /**
+   * P(Z > z) for a standard normal Z, from Abramowitz and Stegun's 7.1.26 approximation of erfc (absolute error
+   * below 1.5·10^-7, so relative error below 10^-4 for z ≤ 3).
+   */
+  static double upperTail(double z) {
+    double x = z / Math.sqrt(2);
+    double t = 1 / (1 + 0.3275911 * x);
+    double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+    return 0.5 * poly * Math.exp(-x * x);
   }
 
   private static void checkStdDev(double numStdDev) {
@@ -665,7 +756,7 @@ public final class HyperLogLog {
   }
 
   private int payloadBytes() {
-    return 1 + 1 + 1 + 8 + 1 + 8 + (dense == null ? 4 + 4 * sparseSize : dense.length);
+    return PAYLOAD_HEADER_BYTES + (dense == null ? 4 + 4 * sparseSize : dense.length);
   }
 
   /** Serializes in the format documented on this class. */

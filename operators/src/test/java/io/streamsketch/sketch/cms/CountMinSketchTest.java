@@ -230,7 +230,7 @@ class CountMinSketchTest {
         sketch.update(item, 1 + item % 3);
       }
       byte[] bytes = sketch.toBytes();
-      assertThat(bytes).hasSize(sketch.serializedSizeBytes()).hasSize(4 + 25 + 8 * 272 * 3 + 4);
+      assertThat(bytes).hasSize(sketch.serializedSizeBytes()).hasSize(4 + 25 + 16 * 3 + 8 * 272 * 3 + 4);
       CountMinSketch read = CountMinSketch.fromBytes(bytes);
       assertThat(read).isEqualTo(sketch).hasSameHashCodeAs(sketch);
       assertThat(read.toBytes()).isEqualTo(bytes);
@@ -256,8 +256,17 @@ class CountMinSketchTest {
     assertThatThrownBy(() -> CountMinSketch.fromBytes(withFamilyId(valid, SketchFamily.HYPERLOGLOG.id())))
         .isInstanceOf(SketchFormatException.class)
         .hasMessageContaining("expected a COUNT_MIN sketch but found HYPERLOGLOG");
-    assertThatThrownBy(() -> CountMinSketch.fromBytes(editedWithValidChecksum(valid, b -> b.put(1, (byte) 2))))
-        .hasMessageContaining("version 2 is not supported");
+    assertThatThrownBy(() -> CountMinSketch.fromBytes(editedWithValidChecksum(valid, b -> b.put(1, (byte) 3))))
+        .hasMessageContaining("version 3 is not supported");
+    // Version 1 placed its counters by double hashing: never read (or merged, or updated) with version 2's rows.
+    assertThatThrownBy(() -> CountMinSketch.fromBytes(editedWithValidChecksum(valid, b -> b.put(1, (byte) 1))))
+        .isInstanceOf(SketchFormatException.class)
+        .hasMessageContaining("COUNT_MIN: format version 1 is no longer supported (supported: 2 to 2)")
+        .hasMessageContaining("rebuild the sketch from its stream");
+    assertThatThrownBy(() -> CountMinSketch.fromBytes(editedWithValidChecksum(valid, b -> b.putLong(29, 0))))
+        .hasMessageContaining("row 0 hash coefficients (0, ");
+    assertThatThrownBy(() -> CountMinSketch.fromBytes(editedWithValidChecksum(valid, b -> b.putLong(37, -1))))
+        .hasMessageContaining("are outside [1, p) × [0, p)");
     // Huge dimensions must be refused before allocating anything.
     assertThatThrownBy(
             () -> CountMinSketch.fromBytes(editedWithValidChecksum(valid, b -> b.putInt(4, Integer.MAX_VALUE))))
@@ -275,7 +284,7 @@ class CountMinSketchTest {
         .hasMessageContaining("sums to 10, not N = 11");
     assertThatThrownBy(() -> CountMinSketch.fromBytes(editedWithValidChecksum(valid, b -> b.putLong(21, 9))))
         .hasMessageContaining("outside [0, N = 9]");
-    assertThatThrownBy(() -> CountMinSketch.fromBytes(editedWithValidChecksum(valid, b -> b.putLong(29, -5))))
+    assertThatThrownBy(() -> CountMinSketch.fromBytes(editedWithValidChecksum(valid, b -> b.putLong(29 + 16 * 3, -5))))
         .hasMessageContaining("outside [0, N");
   }
 }

@@ -154,6 +154,10 @@ class HeavyHittersTest {
     int sketchLength = tracker.sketch().serializedSizeBytes();
     // Candidates sorted: "ab" (length at firstItem, bytes, estimate), then "cd" from firstItem + 14.
     int firstItem = 16 + sketchLength;
+    assertThatThrownBy(() -> HeavyHitters.fromBytes(editedWithValidChecksum(valid, b -> b.put(1, (byte) 1))))
+        .isInstanceOf(SketchFormatException.class)
+        .hasMessageContaining("HEAVY_HITTERS: format version 1 is no longer supported (supported: 2 to 2)")
+        .hasMessageContaining("rebuild the tracker from its stream");
     assertThatThrownBy(() -> HeavyHitters.fromBytes(editedWithValidChecksum(valid, b -> b.putInt(4, 0))))
         .isInstanceOf(SketchFormatException.class)
         .hasMessageContaining("capacity must be in");

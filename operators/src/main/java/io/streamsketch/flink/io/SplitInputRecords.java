@@ -1,14 +1,13 @@
 package io.streamsketch.flink.io;
 
 import io.streamsketch.model.ClickEvent;
-import io.streamsketch.model.DeadLetter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** Parses JSON lines into events; a line that fails goes to {@link SideOutputs#DEAD_LETTERS}, counted. */
-public final class ParseClickEvents extends ProcessFunction<String, ClickEvent> {
+/** Passes a source's events on and sends its dead letters to {@link SideOutputs#DEAD_LETTERS}, counted. */
+public final class SplitInputRecords extends ProcessFunction<InputRecord, ClickEvent> {
   private static final long serialVersionUID = 1L;
 
   private transient Counter deadLetters;
@@ -19,12 +18,12 @@ public final class ParseClickEvents extends ProcessFunction<String, ClickEvent> 
   }
 
   @Override
-  public void processElement(String line, Context ctx, Collector<ClickEvent> out) {
-    try {
-      out.collect(ClickEventParser.parse(line));
-    } catch (MalformedEventException e) {
+  public void processElement(InputRecord record, Context ctx, Collector<ClickEvent> out) {
+    if (record.event != null) {
+      out.collect(record.event);
+    } else {
       deadLetters.inc();
-      ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter(line, e.getMessage()));
+      ctx.output(SideOutputs.DEAD_LETTERS, record.deadLetter);
     }
   }
 }
