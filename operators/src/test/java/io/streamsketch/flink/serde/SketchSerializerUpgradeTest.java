@@ -1,9 +1,11 @@
 package io.streamsketch.flink.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
+import io.streamsketch.sketch.SketchFormatException;
 import io.streamsketch.sketch.bloom.BloomFilter;
 import io.streamsketch.sketch.cms.CountMinSketch;
 import io.streamsketch.sketch.cms.HeavyHitters;
@@ -38,7 +40,9 @@ import org.junit.jupiter.api.TestFactory;
  * machinery (our serializers evolve with our releases, not Flink's): for every sketch serializer, each release folder
  * under {@code src/test/resources/serializer-snapshots/} holds the serializer snapshot and the serialized test data
  * that release wrote. The current code must read the snapshot, find itself compatible as is, restore the data
- * through the old snapshot's serializer, and write it back in the current format.
+ * through the old snapshot's serializer, and write it back in the current format. The exception is format-version-1
+ * data of Count-Min, heavy hitters and Bloom filters: their hashing changed in version 2, so their counters and bits
+ * cannot be reinterpreted, and the current code must refuse them with a message that says so (never restore them).
  *
  * <p>The data are compared through {@code describe}: the facts a format stores (parameters, counts, the sample, an
  * HLL's stored HIP estimate), not {@code equals} with a sketch rebuilt by the current code, whose hashing may
@@ -52,9 +56,16 @@ class SketchSerializerUpgradeTest {
   static final Path ROOT = Paths.get("src/test/resources/serializer-snapshots");
   private static final String RELEASE_PROPERTY = "streamsketch.fixtures.release";
 
-  /** One serializer and the deterministic data each release serialized with it. */
+  /**
+   * One serializer and the deterministic data each release serialized with it. {@code version1Refusal} is the message
+   * with which the current code refuses the sketch's format-version-1 bytes, or null if it restores them.
+   */
   record Spec<T>(
-      String name, Supplier<TypeSerializer<T>> serializer, Supplier<List<T>> data, Function<T, String> describe) {}
+      String name,
+      Supplier<TypeSerializer<T>> serializer,
+      Supplier<List<T>> data,
+      Function<T, String> describe,
+      String version1Refusal) {}
 
   /**
    * The serializers and their data. The data are this test's own, not those of the serializers' unit tests: the
@@ -64,18 +75,26 @@ class SketchSerializerUpgradeTest {
     return List.of(
         new Spec<>("hyperloglog", () -> HyperLogLogSerializer.INSTANCE, SketchSerializerUpgradeTest::hyperLogLogs,
             h -> "p=" + h.precision() + " seed=" + h.seed() + " sparse=" + h.isSparse() + " estimate=" + h.estimate()
-                + " registerEstimate=" + h.registerEstimate()),
+                + " registerEstimate=" + h.registerEstimate(), null),
         new Spec<>("count-min", () -> CountMinSketchSerializer.INSTANCE, SketchSerializerUpgradeTest::countMins,
             c -> "width=" + c.width() + " depth=" + c.depth() + " seed=" + c.seed() + " total=" + c.totalCount()
-                + " conservative=" + c.isConservativeUpdate()),
+                + " conservative=" + c.isConservativeUpdate(),
+            "COUNT_MIN: format version 1 is no longer supported (supported: 2 to 2): its rows were placed by double "
+                + "hashing, which version 2's independent row hashes do not reproduce; rebuild the sketch from its stream"),
         new Spec<>("heavy-hitters", () -> HeavyHittersSerializer.INSTANCE, SketchSerializerUpgradeTest::heavyHitters,
             h -> "capacity=" + h.capacity() + " total=" + h.totalCount() + " width=" + h.sketch().width()
-                + " top=" + h.topK().stream().map(HeavyHitters.Entry::item).sorted().toList()),
+                + " top=" + h.topK().stream().map(HeavyHitters.Entry::item).sorted().toList(),
+            "HEAVY_HITTERS: format version 1 is no longer supported (supported: 2 to 2): its Count-Min sketch and "
+                + "estimates came from double hashing, which version 2's independent row hashes do not reproduce; "
+                + "rebuild the tracker from its stream"),
         new Spec<>("bloom", () -> BloomFilterSerializer.INSTANCE, SketchSerializerUpgradeTest::blooms,
-            b -> "bits=" + b.numBits() + " hashes=" + b.numHashes() + " seed=" + b.seed() + " set=" + b.bitCount()),
+            b -> "bits=" + b.numBits() + " hashes=" + b.numHashes() + " seed=" + b.seed() + " set=" + b.bitCount(),
+            "BLOOM_FILTER: format version 1 is no longer supported (supported: 2 to 2): its bits were set by plain "
+                + "double hashing, and version 2's enhanced double hashing would miss its items; rebuild the filter "
+                + "from its stream"),
         new Spec<>("reservoir-click-events", SketchSerializerUpgradeTest::reservoirSerializer,
             SketchSerializerUpgradeTest::reservoirs,
-            r -> "k=" + r.k() + " seen=" + r.itemsSeen() + " sample=" + r.sample()));
+            r -> "k=" + r.k() + " seen=" + r.itemsSeen() + " sample=" + r.sample(), null));
   }
 
   private static List<HyperLogLog> hyperLogLogs() {
@@ -188,9 +207,22 @@ class SketchSerializerUpgradeTest {
       TypeSerializerSchemaCompatibility<T> compatibility =
           current.snapshotConfiguration().resolveSchemaCompatibility(old);
       assertThat(compatibility.isCompatibleAsIs()).as("%s is compatible as is", folder).isTrue();
-      DataInputDeserializer data = new DataInputDeserializer(Files.readAllBytes(folder.resolve("test-data")));
+      byte[] testData = Files.readAllBytes(folder.resolve("test-data"));
+      DataInputDeserializer data = new DataInputDeserializer(testData);
       TypeSerializer<T> restoreSerializer = old.restoreSerializer();
       int count = data.readInt();
+      if (spec.version1Refusal() != null && firstSketchFormatVersion(testData) == 1) {
+        // Refused, never reinterpreted: the counters or bits of version 1 mean nothing under version 2's hashing.
+        for (int i = 0; i < count; i++) {
+          assertThatThrownBy(() -> restoreSerializer.deserialize(data))
+              .isInstanceOf(IOException.class)
+              .cause()
+              .isInstanceOf(SketchFormatException.class)
+              .hasMessage(spec.version1Refusal());
+        }
+        assertThat(data.available()).as("bytes left after the test data").isZero();
+        return;
+      }
       List<String> restored = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         T value = restoreSerializer.deserialize(data);
@@ -206,6 +238,11 @@ class SketchSerializerUpgradeTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The format version of the first sketch in {@code testData}: a count, a 4-byte length, then family id and version. */
+  private static int firstSketchFormatVersion(byte[] testData) {
+    return testData[Integer.BYTES + Integer.BYTES + 1] & 0xff;
   }
 
   /**
