@@ -1,5 +1,6 @@
 package io.streamsketch.jobs.runtime;
 
+import io.streamsketch.flink.io.GeneratorOptionChangedException;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.ClickEvent;
@@ -102,15 +103,23 @@ public final class OptionsGuard implements MapFunction<ClickEvent, ClickEvent>, 
     stored.update(entries);
   }
 
+  /** The refused restores, from this guard and from the generator source, whose stored options differ. */
+  private static final Set<String> REFUSED_RESTORES =
+      Set.of(OptionChangedException.class.getName(), GeneratorOptionChangedException.class.getName());
+
   /**
-   * The one-line usage error for a job failure caused by a refused restore, if {@code failure} is one. The cause may
-   * arrive as a {@link SerializedThrowable}, so it is recognised by its class name.
+   * The one-line usage error for a job failure caused by a refused restore (this guard's or the generator source's),
+   * if {@code failure} is one. The cause may arrive as a {@link SerializedThrowable}, so it is recognised by its class
+   * name.
    */
   public static Optional<UsageException> asUsageError(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       String type = t instanceof SerializedThrowable s ? s.getOriginalErrorClassName() : t.getClass().getName();
-      if (type.equals(OptionChangedException.class.getName())) {
-        return Optional.of(new UsageException(t.getMessage()));
+      if (REFUSED_RESTORES.contains(type)) {
+        // A SerializedThrowable's message is the original's toString: "class name: message".
+        String message = t.getMessage();
+        String prefix = type + ": ";
+        return Optional.of(new UsageException(message.startsWith(prefix) ? message.substring(prefix.length()) : message));
       }
       if (t.getCause() == t) {
         break;
