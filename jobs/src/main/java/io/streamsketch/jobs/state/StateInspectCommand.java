@@ -5,7 +5,6 @@ import io.streamsketch.flink.serde.HeavyHittersSerializer;
 import io.streamsketch.flink.serde.HyperLogLogSerializer;
 import io.streamsketch.flink.sessions.SessionAccumulator;
 import io.streamsketch.flink.sessions.UserSessions;
-import io.streamsketch.generator.GeneratorConfig;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
@@ -27,6 +26,8 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
+import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplitSerializer;
 import org.apache.flink.core.io.SimpleVersionedSerialization;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
@@ -41,11 +42,15 @@ import org.apache.flink.util.Collector;
  * {@code state inspect}: what a savepoint (or retained checkpoint) of a job holds, per key, as JSON lines sorted by
  * key: HyperLogLog estimates per page and window (unique-visitors), the top pages of each window's Count-Min tracker
  * (top-pages), the sessions in progress per user (sessions), each ad's Bloom filter fill and false-positive rate
- * (first-exposure), and the generator source's position (its splits) for every job.
+ * (first-exposure), and the source's position for every job: the generator's splits, or the Kafka source's partitions
+ * and the offsets it continues from.
  */
 public final class StateInspectCommand implements JobCommand {
   static final List<String> JOBS = List.of("unique-visitors", "top-pages", "sessions", "first-exposure");
   static final String SOURCE_UID = "clickstream-generator";
+  static final String KAFKA_SOURCE_UID = "kafka-events";
+  /** The list state in which Flink's source operator keeps its reader's splits, each as versioned bytes. */
+  private static final String SOURCE_READER_STATE = "SourceReaderState";
 
   @Override
   public String name() {
@@ -73,7 +78,8 @@ public final class StateInspectCommand implements JobCommand {
     SavepointReader reader = SavepointReader.read(session.env(), path, session.backend());
     List<DataStream<String>> parts = new ArrayList<>();
     parts.add(readOperator(job, reader));
-    sourcePosition(reader).ifPresent(parts::add);
+    sourcePosition(reader, SOURCE_UID, new DescribeSplit()).ifPresent(parts::add);
+    sourcePosition(reader, KAFKA_SOURCE_UID, new DescribeKafkaSplit()).ifPresent(parts::add);
     DataStream<String> lines = parts.get(0);
     for (DataStream<String> more : parts.subList(1, parts.size())) {
       lines = lines.union(more);
@@ -121,30 +127,56 @@ public final class StateInspectCommand implements JobCommand {
     }
   }
 
-  /** The generator's splits, each with its remaining range; none if the job read files or another source. */
-  private static Optional<DataStream<String>> sourcePosition(SavepointReader reader) {
+  /** The splits of the source {@code uid}, each described as a line; none if the job had no such source. */
+  private static Optional<DataStream<String>> sourcePosition(
+      SavepointReader reader, String uid, MapFunction<byte[], String> describe) {
     try {
       return Optional.of(
           reader
               .readListState(
-                  OperatorIdentifier.forUid(SOURCE_UID), "SourceReaderState", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
-              .map(new DescribeSplit())
+                  OperatorIdentifier.forUid(uid), SOURCE_READER_STATE, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+              .map(describe)
               .returns(Types.STRING));
     } catch (Exception e) {
       return Optional.empty();
     }
   }
 
-  /** A generator split from its bytes in the source's state, by the source's own split serializer. */
+  /**
+   * A generator split from its bytes in the source's state, with the partition count and event count it was written
+   * with (read without the run's options, which the savepoint's reader does not know).
+   */
   static final class DescribeSplit implements MapFunction<byte[], String> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public String map(byte[] bytes) throws Exception {
-      Object split =
-          SimpleVersionedSerialization.readVersionAndDeSerialize(
-              ClickstreamSource.create(GeneratorConfig.defaults(), 0).getSplitSerializer(), bytes);
-      return Json.object().field("source", SOURCE_UID).field("split", String.valueOf(split)).toString();
+      ClickstreamSource.StoredSplit stored = ClickstreamSource.readStoredSplit(bytes);
+      return Json.object()
+          .field("source", SOURCE_UID)
+          .field("partition", stored.split().partition())
+          .field("partitions", stored.partitions())
+          .field("nextPosition", stored.split().nextPosition())
+          .field("events", stored.events())
+          .field("remaining", stored.remaining())
+          .toString();
+    }
+  }
+
+  /** A Kafka source's split: its topic partition and the offset of the next record it reads after a restore. */
+  static final class DescribeKafkaSplit implements MapFunction<byte[], String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String map(byte[] bytes) throws Exception {
+      KafkaPartitionSplit split =
+          SimpleVersionedSerialization.readVersionAndDeSerialize(new KafkaPartitionSplitSerializer(), bytes);
+      return Json.object()
+          .field("source", KAFKA_SOURCE_UID)
+          .field("topic", split.getTopic())
+          .field("partition", split.getPartition())
+          .field("nextOffset", split.getStartingOffset())
+          .toString();
     }
   }
 
