@@ -49,7 +49,9 @@ public final class OptionsGuard implements MapFunction<ClickEvent, ClickEvent>, 
 
   /** Puts the guard of {@code args}' options on {@code events}. */
   public static DataStream<ClickEvent> attach(DataStream<ClickEvent> events, ParsedArgs args) {
-    return events.map(new OptionsGuard(guarded(args))).returns(events.getType()).uid(UID).name(UID);
+    // At the input's parallelism, chained to it: a round-robin to more subtasks would make lateness timing-dependent.
+    return EventTime.atInputParallelism(
+        events.map(new OptionsGuard(guarded(args))).returns(events.getType()).uid(UID).name(UID), events);
   }
 
   static Map<String, String> guarded(ParsedArgs args) {
