@@ -7,7 +7,7 @@ import java.util.Objects;
  * impressions among them that at least one click of the same user and ad followed within the join interval, and
  * their ratio.
  */
-public class AdCtr {
+public class AdCtr implements Result {
   public String adId;
   /** Inclusive, epoch milliseconds. */
   public long windowStart;
@@ -30,6 +30,12 @@ public class AdCtr {
     this.ctr = impressions == 0 ? 0.0 : (double) clickedImpressions / impressions;
   }
 
+  @Override
+  public String key() {
+    return adId + "@" + windowStart;
+  }
+
+  @Override
   public String toJson() {
     return Json.object()
         .field("adId", adId)

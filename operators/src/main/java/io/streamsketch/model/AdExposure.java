@@ -10,7 +10,7 @@ import java.util.Objects;
  * the fill of the filters at the time of the answer. The two verification fields are null unless the job runs with
  * {@code --verify}, and are then left out of the JSON.
  */
-public class AdExposure {
+public class AdExposure implements OutputRecord {
   public long eventId;
   public String userId;
   public String adId;
@@ -38,6 +38,12 @@ public class AdExposure {
     this.falsePositiveRate = falsePositiveRate;
   }
 
+  @Override
+  public String key() {
+    return Long.toString(eventId);
+  }
+
+  @Override
   public String toJson() {
     Json json =
         Json.object()

@@ -9,7 +9,7 @@ import java.util.Objects;
  * <p>As JSON, one event per line: {@code {"eventId":7,"userId":"u42","pageId":"p3","kind":"AD_CLICK","adId":"ad9",
  * "eventTime":1767225600000}}. {@code adId} is null on a {@code VIEW}.
  */
-public class ClickEvent {
+public class ClickEvent implements OutputRecord {
   /**
    * The earliest valid event time: 1970-01-01T00:00:00Z. With times in [{@code MIN_EVENT_TIME}, {@code
    * MAX_EVENT_TIME}], every window start, end and lateness bound the jobs compute stays far from overflow, and no
@@ -42,6 +42,12 @@ public class ClickEvent {
     this.eventTime = eventTime;
   }
 
+  @Override
+  public String key() {
+    return Long.toString(eventId);
+  }
+
+  @Override
   public String toJson() {
     return jsonFields().toString();
   }

@@ -6,7 +6,7 @@ import java.util.Objects;
  * A click event joined with its page's row of the page dimension. {@code category} and {@code title} are null when
  * a left outer join found no row for the page.
  */
-public class EnrichedEvent {
+public class EnrichedEvent implements OutputRecord {
   public long eventId;
   public String userId;
   public String pageId;
@@ -37,6 +37,12 @@ public class EnrichedEvent {
     return enriched;
   }
 
+  @Override
+  public String key() {
+    return Long.toString(eventId);
+  }
+
+  @Override
   public String toJson() {
     return Json.object()
         .field("eventId", eventId)

@@ -10,7 +10,7 @@ import java.util.Objects;
  * <p>As JSON, the event's fields followed by {@code windowStart} (inclusive) and {@code windowEnd} (exclusive), epoch
  * milliseconds. A Flink POJO.
  */
-public class LateEvent {
+public class LateEvent implements OutputRecord {
   public ClickEvent event;
   /** Inclusive, epoch milliseconds. */
   public long windowStart;
@@ -25,6 +25,13 @@ public class LateEvent {
     this.windowEnd = windowEnd;
   }
 
+  /** One record per (event, sliding window) it missed: the event's id and the window. */
+  @Override
+  public String key() {
+    return event.eventId + "@" + windowStart;
+  }
+
+  @Override
   public String toJson() {
     return event.jsonFields().field("windowStart", windowStart).field("windowEnd", windowEnd).toString();
   }

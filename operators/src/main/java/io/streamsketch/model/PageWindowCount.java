@@ -9,7 +9,7 @@ import java.util.Objects;
  * within the allowed lateness, so for each (pageId, windowStart, windowEnd) the record with the highest firing
  * stands (Spark's "update" output mode).
  */
-public class PageWindowCount {
+public class PageWindowCount implements Result {
   public String pageId;
   /** Inclusive, epoch milliseconds. */
   public long windowStart;
@@ -29,6 +29,17 @@ public class PageWindowCount {
     this.firing = firing;
   }
 
+  @Override
+  public String key() {
+    return pageId + "@" + windowStart;
+  }
+
+  @Override
+  public long version() {
+    return firing;
+  }
+
+  @Override
   public String toJson() {
     return Json.object()
         .field("pageId", pageId)

@@ -9,7 +9,7 @@ import java.util.Objects;
  * session no longer exists (a late event moved its start or merged it into another session). A retraction repeats
  * the fields of the version it withdraws.
  */
-public class SessionSummary {
+public class SessionSummary implements Result {
   public String userId;
   /** Time of the session's first event, epoch milliseconds. */
   public long sessionStart;
@@ -32,6 +32,17 @@ public class SessionSummary {
 
   public SessionSummary() {}
 
+  @Override
+  public String key() {
+    return userId + "@" + sessionStart;
+  }
+
+  @Override
+  public long version() {
+    return revision;
+  }
+
+  @Override
   public String toJson() {
     return Json.object()
         .field("userId", userId)

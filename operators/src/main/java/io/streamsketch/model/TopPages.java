@@ -15,7 +15,7 @@ import java.util.Objects;
  * exact views ({@code exactViews}) and the estimate of a DataSketches frequent-items sketch ({@code
  * datasketchesEstimates}); without, they are −1 and null, and the JSON leaves them out.
  */
-public class TopPages {
+public class TopPages implements Result {
   public long windowStart;
   public long windowEnd;
   public long totalViews;
@@ -53,6 +53,17 @@ public class TopPages {
     this.estimates = estimates;
   }
 
+  @Override
+  public String key() {
+    return Long.toString(windowStart);
+  }
+
+  @Override
+  public long version() {
+    return firing;
+  }
+
+  @Override
   public String toJson() {
     StringBuilder entries = new StringBuilder("[");
     for (int i = 0; i < pageIds.length; i++) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  * all three are the exact count. With {@code --verify}, {@code exact} and
  * {@code datasketches} are the exact count and Apache DataSketches' HLL estimate over the same window; else −1.
  */
-public class UniqueVisitors {
+public class UniqueVisitors implements Result {
   public static final String ALL_PAGES = "*";
 
   public String pageId;
@@ -41,6 +41,17 @@ public class UniqueVisitors {
     this.firing = firing;
   }
 
+  @Override
+  public String key() {
+    return pageId + "@" + windowStart;
+  }
+
+  @Override
+  public long version() {
+    return firing;
+  }
+
+  @Override
   public String toJson() {
     Json json =
         Json.object()

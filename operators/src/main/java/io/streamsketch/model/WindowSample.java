@@ -11,7 +11,7 @@ import java.util.Objects;
  * datasketchesEventIds} the event ids of a DataSketches reservoir of the same k over the same window; without, they
  * are −1 and null, and the JSON leaves them out.
  */
-public class WindowSample {
+public class WindowSample implements Result {
   public long windowStart;
   public long windowEnd;
   public int k;
@@ -32,6 +32,17 @@ public class WindowSample {
     this.events = events;
   }
 
+  @Override
+  public String key() {
+    return Long.toString(windowStart);
+  }
+
+  @Override
+  public long version() {
+    return firing;
+  }
+
+  @Override
   public String toJson() {
     StringBuilder sample = new StringBuilder("[");
     for (int i = 0; i < events.length; i++) {

@@ -144,9 +144,9 @@ public final class CtrJob implements JobCommand {
                     args.duration("idleness")));
     JobRun job = JobRun.start(NAME, args, new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     Results results = build(job.events(), settings);
-    job.write(results.adCtr(), AD_CTR, AdCtr::toJson);
-    job.write(results.unmatchedClicks(), UNMATCHED_CLICKS, ClickEvent::toJson);
-    job.write(results.late(), LATE_EVENTS, ClickEvent::toJson);
+    job.write(results.adCtr(), AD_CTR);
+    job.write(results.unmatchedClicks(), UNMATCHED_CLICKS);
+    job.write(results.late(), LATE_EVENTS);
     return job.execute(out);
   }
 }

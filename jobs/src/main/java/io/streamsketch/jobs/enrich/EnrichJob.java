@@ -257,13 +257,13 @@ public final class EnrichJob implements JobCommand {
       results = joinLarge(events, pageLines, settings);
     }
 
-    job.write(results.enriched(), ENRICHED, EnrichedEvent::toJson);
+    job.write(results.enriched(), ENRICHED);
     if (results.unmatched() != null) {
-      job.write(results.unmatched(), UNMATCHED, ClickEvent::toJson);
+      job.write(results.unmatched(), UNMATCHED);
     }
     if (results.waitingOverflow() != null) {
-      job.write(results.waitingOverflow(), WAITING_OVERFLOW, ClickEvent::toJson);
-      job.write(results.pageDeadLetters(), PAGE_DEAD_LETTERS, DeadLetter::toJson);
+      job.write(results.waitingOverflow(), WAITING_OVERFLOW);
+      job.write(results.pageDeadLetters(), PAGE_DEAD_LETTERS);
     }
     return job.execute(out);
   }

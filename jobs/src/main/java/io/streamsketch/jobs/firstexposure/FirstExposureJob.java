@@ -222,7 +222,7 @@ public final class FirstExposureJob implements JobCommand {
         return settings;
       });
     }
-    job.write(build(job.events(), settings), EXPOSURES, AdExposure::toJson);
+    job.write(build(job.events(), settings), EXPOSURES);
     return job.execute(out);
   }
 }

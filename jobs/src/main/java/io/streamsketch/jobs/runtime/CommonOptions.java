@@ -32,7 +32,7 @@ public final class CommonOptions {
               "generator|files|kafka",
               null,
               "where events come from (default: files with --input, else the generator)"),
-          Option.value("bootstrap-servers", "host:port,...", null, "Kafka brokers, with --source kafka"),
+          Option.value("bootstrap-servers", "host:port,...", null, "Kafka brokers, with --source kafka or --sink kafka"),
           Option.value("topic", "name", null, "Kafka topic of JSON events, with --source kafka"),
           Option.value("group-id", "id", null, "Kafka consumer group (default: streamsketch-<job>)"),
           Option.value(
@@ -45,7 +45,27 @@ public final class CommonOptions {
   /** The windows of the sketch jobs and their local pre-aggregation. */
   public static final List<Option> RUNTIME =
       List.of(
-          Option.value("output", "dir", null, "write JSON-lines results under this folder"),
+          Option.value("sink", "files|kafka|postgres", "files", "where every output of the job goes"),
+          Option.value("output", "dir", null, "--sink files: write JSON-lines results under this folder"),
+          Option.value("topic-prefix", "text", null, "--sink kafka: each output goes to topic <prefix><output> (default: '<job>.')"),
+          Option.value(
+              "transactional-id-prefix",
+              "text",
+              null,
+              "--sink kafka: prefix of the Kafka transactional ids, stable across restarts; unique per running job"
+                  + " (default: streamsketch-<job>)"),
+          Option.value(
+              "transaction-timeout",
+              "duration",
+              "15m",
+              "--sink kafka: Kafka transaction timeout, at most the broker's transaction.max.timeout.ms"),
+          Option.value("jdbc-url", "url", null, "--sink postgres: the database, e.g. jdbc:postgresql://localhost:5432/db"),
+          Option.value("jdbc-user", "name", null, "--sink postgres: the database user"),
+          Option.value(
+              "jdbc-password-env",
+              "variable",
+              null,
+              "--sink postgres: the NAME of the environment variable holding the password (never the password)"),
           Option.value("parallelism", "n", null, "job parallelism (default: parallelism.default of the configuration)"),
           Option.value("state-backend", "hashmap|rocksdb", null, "state backend (default: from config.yaml)"),
           Option.value(

@@ -44,7 +44,6 @@ public final class EventInput {
 
   /** The input that {@code args} selects, validated (a Kafka topic checked on its broker) before any Flink work. */
   public static EventInput from(String job, ParsedArgs args) {
-    PathChecks.readable(args, "input");
     String path = args.string("input");
     String source = args.has("source") ? args.choice("source", "generator", "files", "kafka") : null;
     if (source == null) {
@@ -52,8 +51,11 @@ public final class EventInput {
     }
     if (!source.equals("kafka")) {
       for (String option : KAFKA_OPTIONS) {
-        if (args.has(option)) {
-          throw new UsageException(job + ": --" + option + " needs --source kafka");
+        // The brokers are shared with the Kafka sink.
+        boolean forTheSink = option.equals("bootstrap-servers") && "kafka".equals(args.string("sink"));
+        if (args.has(option) && !forTheSink) {
+          throw new UsageException(
+              job + ": --" + option + " needs --source kafka" + (option.equals("bootstrap-servers") ? " or --sink kafka" : ""));
         }
       }
     }
@@ -62,6 +64,8 @@ public final class EventInput {
         if (path == null) {
           throw new UsageException(job + ": --source files needs --input");
         }
+        // After the options' combination is checked: a Kafka option with --input is that error, not a path's.
+        PathChecks.readable(args, "input");
         yield new EventInput(path, null, 0, null);
       }
       case "kafka" -> {
@@ -81,18 +85,17 @@ public final class EventInput {
 
   /**
    * The events of this input, with timestamps and {@code watermarks} (null for none) from the source. Records that
-   * are not valid events go to the dead-letter output: counted, and written under {@code output/dead-letters} when
-   * there is an output folder. Valid events are counted as {@code events}.
+   * are not valid events go to the dead-letter output: counted, and written by the run's sink. Valid events are counted as {@code events}.
    */
   public DataStream<ClickEvent> events(
-      StreamExecutionEnvironment env, OutputFolders output, EventTime.Watermarks watermarks) {
+      StreamExecutionEnvironment env, Outputs output, EventTime.Watermarks watermarks) {
     DataStream<ClickEvent> events = read(env, output, watermarks);
     return EventTime.atInputParallelism(
         events.map(new CountRecords<>("events")).uid("count-events").name("count-events"), events);
   }
 
   private DataStream<ClickEvent> read(
-      StreamExecutionEnvironment env, OutputFolders output, EventTime.Watermarks watermarks) {
+      StreamExecutionEnvironment env, Outputs output, EventTime.Watermarks watermarks) {
     if (generator != null) {
       return env.fromSource(
               ClickstreamSource.create(generator, rate),
@@ -118,7 +121,7 @@ public final class EventInput {
         EventTime.atInputParallelism(
             records.process(new SplitInputRecords()).uid("split-dead-letters").name("split-dead-letters"), records);
     DataStream<DeadLetter> deadLetters = events.getSideOutput(SideOutputs.DEAD_LETTERS);
-    output.write(deadLetters, OutputFolders.DEAD_LETTERS, DeadLetter::toJson);
+    output.write(deadLetters, OutputFolders.DEAD_LETTERS);
     return events;
   }
 

@@ -3,27 +3,30 @@ package io.streamsketch.jobs.runtime;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.OutputRecord;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * What every job's {@code run} does around its own wiring: validated settings, the input, the environment, the
  * outputs, and the summary once the job ends.
  */
 public final class JobRun {
+  private static final Duration CHECKPOINT_DELETE_TIMEOUT = Duration.ofSeconds(10);
+
   private final String job;
-  private final String outputFolder;
   private final StreamExecutionEnvironment env;
-  private final OutputFolders output;
+  private final Outputs outputs;
   private final DataStream<ClickEvent> events;
   private final Restore restore;
   private final boolean keepCheckpoints;
@@ -32,12 +35,12 @@ public final class JobRun {
     EventInput input = EventInput.from(job, args);
     this.job = job;
     PathChecks.writableFolder(args, "output");
-    this.outputFolder = args.string("output");
+    this.outputs = new Outputs(OutputSinks.from(job, args));
     this.restore = Restore.from(args);
-    OutputFolderRules.prepare(outputFolder, restore, args.flag("overwrite"));
+    // The --output folder of --sink files (null for the other sinks): empty, resumed into, or --overwrite.
+    OutputFolderRules.prepare(args.string("output"), restore, args.flag("overwrite"));
     this.env = JobEnvironment.create(args);
-    this.output = new OutputFolders(outputFolder);
-    this.events = OptionsGuard.attach(input.events(env, output, watermarks), args);
+    this.events = FaultInjection.insert(OptionsGuard.attach(input.events(env, outputs, watermarks), args));
     this.keepCheckpoints = args.flag("keep-checkpoints");
   }
 
@@ -71,23 +74,25 @@ public final class JobRun {
     return env;
   }
 
-  /** Counts {@code stream} for the summary and writes it to the output folder {@code name}, if there is one. */
-  public <T> void write(DataStream<T> stream, String name, SerializableFunction<T, String> toJson) {
-    output.write(stream, name, toJson);
+  /** Counts {@code stream} for the summary and writes it as the output {@code name} to the sink of the run. */
+  public <T extends OutputRecord> void write(DataStream<T> stream, String name) {
+    outputs.write(stream, name);
   }
 
   /** Runs the job and prints its summary; returns the exit status. */
   public int execute(PrintStream out) throws Exception {
+    outputs.wire();
     JobExecutionResult result;
     try {
       result = env.execute(job);
     } catch (Exception e) {
       throw OptionsGuard.asUsageError(e).or(() -> restore.asUsageError(e)).orElseThrow(() -> e);
     }
-    if (restore.restores()) {
-      OutputFolderRules.removeLeftoverInProgressFiles(outputFolder);
+    if (result.isJobExecutionResult()) {
+      // Also removes the in-progress part files an interrupted run left behind when this run restored its state.
+      outputs.finished();
     }
-    JobSummary.print(out, job, result, outputFolder);
+    JobSummary.print(out, job, result, outputs.location());
     if (result.isJobExecutionResult() && StreamExecutionEnvironment.areExplicitEnvironmentsAllowed()) {
       finishedLocally(result.getJobID(), out);
     }
@@ -106,9 +111,38 @@ public final class JobRun {
       if (keepCheckpoints) {
         out.println("  checkpoints in " + folder.getPath());
       } else {
-        folder.getFileSystem().delete(folder, true);
+        deleteWhileFlinkDiscards(folder);
       }
     }
     LocalLogging.file().ifPresent(file -> out.println("  log in " + file));
+  }
+
+  /**
+   * Deletes a finished job's checkpoint folder. Flink's checkpoint cleaner may still be discarding files in it after
+   * {@code execute} returns, which makes one recursive delete fail half-way; so delete until it is gone, for a while.
+   */
+  private static void deleteWhileFlinkDiscards(Path folder) throws IOException {
+    FileSystem fs = folder.getFileSystem();
+    long deadline = System.nanoTime() + CHECKPOINT_DELETE_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        if (!fs.exists(folder) || fs.delete(folder, true) && !fs.exists(folder)) {
+          return;
+        }
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("could not remove the finished run's checkpoint folder " + folder);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

@@ -28,7 +28,6 @@ import java.util.stream.Stream;
 public final class OutputFolderRules {
   /** A committed part file of the file sink ({@code part-<uuid>-<n>.jsonl}) or an in-progress one. */
   private static final Pattern PART_FILE = Pattern.compile("part-.+|" + "\\.part-.+\\.inprogress\\..+");
-  private static final Pattern IN_PROGRESS = Pattern.compile("\\.part-.+\\.inprogress\\..+");
 
   private OutputFolderRules() {}
 
@@ -65,20 +64,6 @@ public final class OutputFolderRules {
       }
     }
     entries.forEach(OutputFolderRules::deleteRecursively);
-  }
-
-  /** Removes the in-progress part files under the output folder; call once a restored run has finished. */
-  public static void removeLeftoverInProgressFiles(String output) {
-    if (output == null) {
-      return;
-    }
-    for (Path subfolder : entries(Paths.get(output).toAbsolutePath())) {
-      for (Path file : entries(subfolder)) {
-        if (IN_PROGRESS.matcher(file.getFileName().toString()).matches()) {
-          delete(file);
-        }
-      }
-    }
   }
 
   private static boolean isResultFolder(Path entry) {

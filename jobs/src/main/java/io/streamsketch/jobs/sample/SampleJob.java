@@ -177,10 +177,10 @@ public final class SampleJob implements JobCommand {
                     args.flag("verify")));
     JobRun job = JobRun.start(NAME, args, settings.windows().watermarks());
     Results results = build(job.events(), settings);
-    job.write(results.samples(), SAMPLES, WindowSample::toJson);
-    job.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
+    job.write(results.samples(), SAMPLES);
+    job.write(results.lateEvents(), LATE_EVENTS);
     if (!settings.exact()) {
-      job.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+      job.write(results.latePartials(), LATE_PARTIALS);
     }
     return job.execute(out);
   }

@@ -149,8 +149,8 @@ public final class SessionsJob implements JobCommand {
                         args.choice("implementation", "sessionizer", "windows").toUpperCase(Locale.ROOT))));
     JobRun job = JobRun.start(NAME, args, new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     Results results = build(job.events(), settings);
-    job.write(results.sessions(), SESSIONS, SessionSummary::toJson);
-    job.write(results.late(), LATE, ClickEvent::toJson);
+    job.write(results.sessions(), SESSIONS);
+    job.write(results.late(), LATE);
     return job.execute(out);
   }
 }

@@ -247,10 +247,10 @@ public final class TopPagesJob implements JobCommand {
                     args.flag("verify")));
     JobRun job = JobRun.start(NAME, args, settings.windows().watermarks());
     Results results = build(job.events(), settings);
-    job.write(results.topPages(), TOP_PAGES, TopPages::toJson);
-    job.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
+    job.write(results.topPages(), TOP_PAGES);
+    job.write(results.lateEvents(), LATE_EVENTS);
     if (!settings.exact()) {
-      job.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+      job.write(results.latePartials(), LATE_PARTIALS);
     }
     return job.execute(out);
   }

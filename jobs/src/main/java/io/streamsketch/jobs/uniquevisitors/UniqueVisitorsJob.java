@@ -221,11 +221,11 @@ public final class UniqueVisitorsJob implements JobCommand {
                     args.flag("verify")));
     JobRun job = JobRun.start(NAME, args, settings.windows().watermarks());
     Results results = build(job.events(), settings);
-    job.write(results.perPage(), PER_PAGE, UniqueVisitors::toJson);
-    job.write(results.global(), GLOBAL, UniqueVisitors::toJson);
-    job.write(results.lateEvents(), LATE_EVENTS, ClickEvent::toJson);
+    job.write(results.perPage(), PER_PAGE);
+    job.write(results.global(), GLOBAL);
+    job.write(results.lateEvents(), LATE_EVENTS);
     if (!settings.exact()) {
-      job.write(results.latePartials(), LATE_PARTIALS, WindowPartial::toJson);
+      job.write(results.latePartials(), LATE_PARTIALS);
     }
     return job.execute(out);
   }

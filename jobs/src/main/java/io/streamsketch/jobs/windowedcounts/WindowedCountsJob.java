@@ -171,10 +171,10 @@ public final class WindowedCountsJob implements JobCommand {
                     args.duration("idleness")));
     JobRun job = JobRun.start(NAME, args, new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     Results results = build(job.events(), settings);
-    job.write(results.tumbling(), TUMBLING, PageWindowCount::toJson);
-    job.write(results.sliding(), SLIDING, PageWindowCount::toJson);
-    job.write(results.lateForTumbling(), LATE_TUMBLING, ClickEvent::toJson);
-    job.write(results.lateForSliding(), LATE_SLIDING, LateEvent::toJson);
+    job.write(results.tumbling(), TUMBLING);
+    job.write(results.sliding(), SLIDING);
+    job.write(results.lateForTumbling(), LATE_TUMBLING);
+    job.write(results.lateForSliding(), LATE_SLIDING);
     return job.execute(out);
   }
 }

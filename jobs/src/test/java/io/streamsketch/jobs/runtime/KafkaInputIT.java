@@ -174,7 +174,7 @@ class KafkaInputIT {
     WindowedCountsJob.Settings settings = WindowedCountsJob.Settings.defaults();
     DataStream<ClickEvent> events =
         EventInput.from("windowed-counts", args)
-            .events(env, new OutputFolders(null), new EventTime.Watermarks(settings.outOfOrderness(), idleness));
+            .events(env, new Outputs(new OutputFolders(null)), new EventTime.Watermarks(settings.outOfOrderness(), idleness));
     events.sinkTo(CollectToQueue.into(EVENTS));
     WindowedCountsJob.Results results = WindowedCountsJob.build(events, settings);
     results.tumbling().sinkTo(CollectToQueue.into(COUNTS));
@@ -252,7 +252,7 @@ class KafkaInputIT {
     DataStream<ClickEvent> input =
         EventInput.from("windowed-counts", args)
             .events(
-                env, new OutputFolders(null), new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
+                env, new Outputs(new OutputFolders(null)), new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     COMMITTED_BEFORE_THE_FAILURE.set(0);
     String bootstrapServers = KAFKA.bootstrapServers();
     // About 1,000 records a second in the first attempt, so that checkpoints complete among them.

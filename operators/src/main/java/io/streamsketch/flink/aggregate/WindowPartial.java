@@ -1,5 +1,6 @@
 package io.streamsketch.flink.aggregate;
 
+import io.streamsketch.model.OutputRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,7 +14,7 @@ import org.apache.flink.api.java.typeutils.PojoTypeInfo;
  * since its last flush. A Flink POJO; its type information is built by {@link #typeInfo} because the accumulator's
  * type is a type parameter that Flink cannot infer.
  */
-public class WindowPartial<ACC> {
+public class WindowPartial<ACC> implements OutputRecord {
   public String key;
   /** Inclusive, epoch milliseconds. */
   public long windowStart;
@@ -50,7 +51,13 @@ public class WindowPartial<ACC> {
     return new PojoTypeInfo<>((Class) WindowPartial.class, fields);
   }
 
+  @Override
+  public String key() {
+    return key + "@" + windowStart;
+  }
+
   /** A partial's JSON, for the late-partials output: what was lost, without the accumulator's bytes. */
+  @Override
   public String toJson() {
     return io.streamsketch.model.Json.object()
         .field("key", key)
