@@ -6,7 +6,8 @@ public enum SketchFamily {
   HYPERLOGLOG(2),
   BLOOM_FILTER(3),
   SKIP_RESERVOIR(4),
-  HEAVY_HITTERS(5);
+  HEAVY_HITTERS(5),
+  KLL(6);
 
   private final int id;
 

@@ -1,5 +1,9 @@
 package io.streamsketch.flink.aggregate;
 
+import io.streamsketch.sketch.hash.MurmurHash3;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
 /**
  * An {@link org.apache.flink.api.common.functions.AggregateFunction} whose accumulators draw random numbers, such as
  * {@link ReservoirAggregate}. Every subtask runs its own copy of the function, so accumulators seeded from the
@@ -18,4 +22,22 @@ public interface RandomizedAggregate<ACC> {
    * @param windowStart the start of the accumulator's window
    */
   ACC createAccumulator(String key, int subtask, int attempt, long flush, long windowStart);
+
+  /**
+   * The seed of an accumulator created by {@link #createAccumulator(String, int, int, long, long)}: MurmurHash3 (first
+   * half), with the function's {@code seed}, of subtask, attempt, flush and window start (24 bytes) followed by the
+   * key's UTF-8 bytes.
+   */
+  static long scopedSeed(long seed, String key, int subtask, int attempt, long flush, long windowStart) {
+    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+    byte[] scope =
+        ByteBuffer.allocate(24 + keyBytes.length)
+            .putInt(subtask)
+            .putInt(attempt)
+            .putLong(flush)
+            .putLong(windowStart)
+            .put(keyBytes)
+            .array();
+    return MurmurHash3.hash128(scope, seed).h1();
+  }
 }

@@ -3,8 +3,6 @@ package io.streamsketch.flink.aggregate;
 import io.streamsketch.flink.serde.SkipReservoirSerializer;
 import io.streamsketch.sketch.hash.MurmurHash3;
 import io.streamsketch.sketch.sampling.SkipReservoir;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -76,24 +74,7 @@ public final class ReservoirAggregate<T>
   @Override
   public SkipReservoir<T> createAccumulator(String key, int subtask, int attempt, long flush, long windowStart) {
     return SkipReservoir.create(
-        k, new SplittableRandom(reservoirSeed(seed, key, subtask, attempt, flush, windowStart)));
-  }
-
-  /**
-   * The seed of a local reservoir: MurmurHash3 (first half), with {@code seed}, of subtask, attempt, flush and window
-   * start (24 bytes) followed by the key's UTF-8 bytes.
-   */
-  static long reservoirSeed(long seed, String key, int subtask, int attempt, long flush, long windowStart) {
-    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-    byte[] scope =
-        ByteBuffer.allocate(24 + keyBytes.length)
-            .putInt(subtask)
-            .putInt(attempt)
-            .putLong(flush)
-            .putLong(windowStart)
-            .put(keyBytes)
-            .array();
-    return MurmurHash3.hash128(scope, seed).h1();
+        k, new SplittableRandom(RandomizedAggregate.scopedSeed(seed, key, subtask, attempt, flush, windowStart)));
   }
 
   @Override

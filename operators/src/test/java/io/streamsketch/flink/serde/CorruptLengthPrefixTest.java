@@ -35,6 +35,7 @@ class CorruptLengthPrefixTest {
             CountMinSketchSerializer.INSTANCE,
             HeavyHittersSerializer.INSTANCE,
             BloomFilterSerializer.INSTANCE,
+            KllSketchSerializer.INSTANCE,
             SkipReservoirSerializer.typeInfo(Types.STRING).createSerializer(config),
             SkipReservoirSerializer.typeInfo(TypeInformation.of(ClickEvent.class)).createSerializer(config))
         .flatMap(
