@@ -11,6 +11,8 @@ import io.streamsketch.jobs.runtime.JobCommand;
 import io.streamsketch.jobs.runtime.LocalLogging;
 import io.streamsketch.jobs.sample.SampleJob;
 import io.streamsketch.jobs.sessions.SessionsJob;
+import io.streamsketch.jobs.state.StateBootstrapCommand;
+import io.streamsketch.jobs.state.StateInspectCommand;
 import io.streamsketch.jobs.toppages.TopPagesJob;
 import io.streamsketch.jobs.uniquevisitors.UniqueVisitorsJob;
 import io.streamsketch.jobs.windowedcounts.WindowedCountsJob;
@@ -37,7 +39,9 @@ public final class StreamSketchCli {
           new UniqueVisitorsJob(),
           new TopPagesJob(),
           new FirstExposureJob(),
-          new SampleJob());
+          new SampleJob(),
+          new StateInspectCommand(),
+          new StateBootstrapCommand());
 
   private StreamSketchCli() {}
 
@@ -61,13 +65,15 @@ public final class StreamSketchCli {
       out.print(usage());
       return args.length == 0 ? 2 : 0;
     }
-    JobCommand command = COMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
+    // A command is one word, or two for the subcommands of `state`.
+    int words = args.length > 1 && find(args[0] + " " + args[1]) != null ? 2 : 1;
+    JobCommand command = find(String.join(" ", Arrays.copyOf(args, words)));
     if (command == null) {
       err.println("unknown command '" + args[0] + "'");
       err.print(usage());
       return 2;
     }
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    String[] rest = Arrays.copyOfRange(args, words, args.length);
     if (Arrays.asList(rest).contains("--help")) {
       out.println("usage: " + command.name() + " [options]");
       out.println(command.summary());
@@ -88,6 +94,10 @@ public final class StreamSketchCli {
               + LocalLogging.file().map(file -> " (full log: " + file + ")").orElse(""));
       return 1;
     }
+  }
+
+  private static JobCommand find(String name) {
+    return COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
   }
 
   /** The innermost cause of {@code failure}, as its type and the first line of its message. */

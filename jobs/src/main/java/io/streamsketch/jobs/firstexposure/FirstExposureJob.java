@@ -37,7 +37,7 @@ public final class FirstExposureJob implements JobCommand {
   static final String EXPOSURES = "ad-exposures";
 
   /** The hash seed of the filters: fixed, so a restored filter and a new one hash users alike. */
-  static final long HASH_SEED = 0x5EED_F1257L;
+  public static final long HASH_SEED = 0x5EED_F1257L;
 
   /**
    * The job's parameters.

@@ -71,6 +71,7 @@ public final class JobEnvironment {
           conf.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(Runtime.getRuntime().availableProcessors());
       conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(conf.get(TaskManagerOptions.NUM_TASK_SLOTS), parallelism));
     }
+    Restore.from(args).apply(conf);
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     return conf;
   }

@@ -28,6 +28,7 @@ public final class JobRun {
   private final StreamExecutionEnvironment env;
   private final Outputs outputs;
   private final DataStream<ClickEvent> events;
+  private final Restore restore;
   private final boolean keepCheckpoints;
 
   private JobRun(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
@@ -35,10 +36,14 @@ public final class JobRun {
     this.job = job;
     PathChecks.writableFolder(args, "output");
     this.outputs = new Outputs(OutputSinks.from(job, args));
+    this.restore = Restore.from(args);
+    // The --output folder of --sink files (null for the other sinks): empty, resumed into, or --overwrite.
+    OutputFolderRules.prepare(args.string("output"), restore, args.flag("overwrite"));
     this.env = JobEnvironment.create(args);
     this.events =
         EventMetrics.insert(
-            FaultInjection.insert(input.events(env, outputs, watermarks)), args.flag("event-metrics"));
+            FaultInjection.insert(OptionsGuard.attach(input.events(env, outputs, watermarks), args)),
+            args.flag("event-metrics"));
     this.keepCheckpoints = args.flag("keep-checkpoints");
   }
 
@@ -80,8 +85,14 @@ public final class JobRun {
   /** Runs the job and prints its summary; returns the exit status. */
   public int execute(PrintStream out) throws Exception {
     outputs.wire();
-    JobExecutionResult result = env.execute(job);
+    JobExecutionResult result;
+    try {
+      result = env.execute(job);
+    } catch (Exception e) {
+      throw OptionsGuard.asUsageError(e).or(() -> restore.asUsageError(e)).orElseThrow(() -> e);
+    }
     if (result.isJobExecutionResult()) {
+      // Also removes the in-progress part files an interrupted run left behind when this run restored its state.
       outputs.finished();
     }
     JobSummary.print(out, job, result, outputs.location());

@@ -3,6 +3,7 @@ package io.streamsketch.flink.io;
 import io.streamsketch.generator.ClickstreamGenerator;
 import io.streamsketch.generator.GeneratorConfig;
 import io.streamsketch.model.ClickEvent;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -16,6 +17,7 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimitedSourceRea
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
 
 /**
  * The generator as a FLIP-27 source: the events of {@link ClickstreamGenerator} split into a fixed number of
@@ -72,6 +74,32 @@ public final class ClickstreamSource
   /** The source of {@code config}'s events in {@code partitions} logical partitions. */
   public static ClickstreamSource create(GeneratorConfig config, int partitions, double eventsPerSecond) {
     return new ClickstreamSource(config, partitions, eventsPerSecond);
+  }
+
+  /**
+   * A split as a savepoint stores it, with the partition count and event count of the run that wrote it.
+   *
+   * @param split the partition and the position of its next event
+   */
+  public record StoredSplit(GeneratorPartition split, int partitions, long events) {
+    /** The events the partition has left to emit: positions {@code partition + k·partitions} below {@code events}. */
+    public long remaining() {
+      return split.nextPosition() >= events ? 0 : (events - split.nextPosition() + partitions - 1) / partitions;
+    }
+  }
+
+  /**
+   * Reads a reader's split from its bytes in a savepoint (as {@link
+   * org.apache.flink.core.io.SimpleVersionedSerialization} wrote them with {@link #getSplitSerializer}), whatever
+   * options it was written with.
+   */
+  public static StoredSplit readStoredSplit(byte[] versionedBytes) throws IOException {
+    DataInputDeserializer in = new DataInputDeserializer(versionedBytes);
+    int version = in.readInt();
+    int length = in.readInt();
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return GeneratorStateSerializers.readStoredSplit(version, bytes);
   }
 
   @Override

@@ -96,6 +96,24 @@ final class GeneratorStateSerializers {
     }
   }
 
+  /**
+   * A reader's split as stored, with the partition count and event count it was written with, read without checking
+   * the options against any run (for inspecting a savepoint, whose options the reader does not know).
+   */
+  static ClickstreamSource.StoredSplit readStoredSplit(int version, byte[] bytes) throws IOException {
+    DataInputDeserializer in = input(version, bytes);
+    int partitions = in.readInt();
+    long events = in.readLong();
+    // The other options: seed (8), users, pages, ads (4 each), max delay, late fraction, start time (8 each).
+    in.skipBytesToRead(Long.BYTES + 3 * Integer.BYTES + 3 * Long.BYTES);
+    if (partitions < 1) {
+      throw new IOException("corrupt generator state: " + partitions + " partitions");
+    }
+    GeneratorPartition split = readSplit(in, partitions);
+    requireFullyRead(in);
+    return new ClickstreamSource.StoredSplit(split, partitions, events);
+  }
+
   private static DataInputDeserializer input(int version, byte[] bytes) throws IOException {
     if (version != VERSION) {
       throw new IOException("unknown generator state version " + version + " (this code reads " + VERSION + ")");

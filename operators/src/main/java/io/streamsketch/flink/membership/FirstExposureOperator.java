@@ -51,11 +51,11 @@ public final class FirstExposureOperator extends AbstractStreamOperator<AdExposu
     implements OneInputStreamOperator<ClickEvent, AdExposure> {
   private static final long serialVersionUID = 1L;
 
-  static final ValueStateDescriptor<BloomFilter> CURRENT =
+  public static final ValueStateDescriptor<BloomFilter> CURRENT =
       new ValueStateDescriptor<>("current-filter", BloomFilterSerializer.TYPE_INFO);
-  static final ValueStateDescriptor<BloomFilter> PREVIOUS =
+  public static final ValueStateDescriptor<BloomFilter> PREVIOUS =
       new ValueStateDescriptor<>("previous-filter", BloomFilterSerializer.TYPE_INFO);
-  static final ValueStateDescriptor<Long> CURRENT_INSERTIONS =
+  public static final ValueStateDescriptor<Long> CURRENT_INSERTIONS =
       new ValueStateDescriptor<>("current-insertions", Types.LONG);
 
   private final long capacity;

@@ -64,26 +64,37 @@ import java.util.Objects;
  * r'}. Folding is exact: it gives the registers that a p-precision sketch of the same stream has. Sparse entries
  * fold the same way (from p' = 25) when the sketch turns dense, and {@link #merge} folds the larger precision down.
  *
- * <h2>Binary format, version 1</h2>
+ * <h2>Binary format, version 2</h2>
  *
  * Inside the {@link SketchFormat} envelope (family {@link SketchFamily#HYPERLOGLOG}); little-endian:
  *
  * <pre>
  * offset  size    field
- * 0       4       envelope header
+ * 0       4       envelope header (format version 2)
  * 4       1       precision p, in [4, 18]
  * 5       1       representation: 0 = sparse, 1 = dense
- * 6       8       seed
- * 14      1       HIP state: 1 = valid (built by updates only), 0 = none (merged)
- * 15      8       HIP estimate, an IEEE 754 double: 0 without HIP state; with it, finite, 0 if the sketch is empty, else
+ * 6       1       sparse precision p' of the sparse entries, 25 (the only one this version writes and reads)
+ * 7       8       seed
+ * 15      1       HIP state: 1 = valid (built by updates only), 0 = none (merged)
+ * 16      8       HIP estimate, an IEEE 754 double: 0 without HIP state; with it, finite, 0 if the sketch is empty, else
  *                 at least the number of sparse entries (dense: non-zero registers), one per state change of weight ≥ 1
  * sparse:
- * 23      4       entry count c, in [0, 3m/32]
- * 27      4·c     entries {@code index << 6 | rank}, index &lt; 2^25 strictly ascending, rank in [1, 40]
+ * 24      4       entry count c, in [0, 3m/32]
+ * 28      4·c     entries {@code index << 6 | rank}, index &lt; 2^p' strictly ascending, rank in [1, 65 − p']
  * dense:
- * 23      3m/4    registers, packed as in memory; each in [0, 65 − p]
+ * 24      3m/4    registers, packed as in memory; each in [0, 65 − p]
  * end     4       CRC-32C trailer
  * </pre>
+ *
+ * <p><b>Why version 2:</b> version 1 did not record the sparse precision p', which the entries' meaning depends on.
+ * Two sparse sketches merge entry by entry only if their p' is the same, and folding to the register precision (when a
+ * sketch turns dense, or in a merge) needs it; a version-1 reader could only assume its own constant. Version 2
+ * stores it, so bytes from a writer with another p' are refused with a clear error instead of being misread
+ * silently, and other readers (a state inspection, another language) can decode the entries without this class.
+ *
+ * <p><b>Version 1</b> is version 2 without the byte at offset 6 (the seed is at offset 6, everything after it one
+ * byte earlier), with p' = 25 implied. {@link #fromBytes} reads both; {@link #toBytes} always writes version 2, so a
+ * version-1 sketch restored from a savepoint is rewritten as version 2 by the next checkpoint.
  *
  * <p>The HIP change probability is not stored: it is a function of the registers.
  *
@@ -115,8 +126,12 @@ public final class HyperLogLog {
   /** The seed when none is given. */
   public static final long DEFAULT_SEED = 9001L;
 
-  static final int FORMAT_VERSION = 1;
-  private static final int PAYLOAD_HEADER_BYTES = 1 + 1 + 8 + 1 + 8;
+  /** The version {@link #toBytes} writes; {@link #fromBytes} reads it and every earlier one. */
+  static final int FORMAT_VERSION = 2;
+  /** Version 1 had no sparse-precision byte: p' was implied to be 25. */
+  static final int FORMAT_VERSION_WITHOUT_SPARSE_PRECISION = 1;
+  /** Precision, sparse precision, seed, mode and HIP estimate, ahead of the sparse or dense data (version 2). */
+  private static final int PAYLOAD_HEADER_BYTES = 1 + 1 + 1 + 8 + 1 + 8;
   /** The largest serialized sketch: dense at {@link #MAX_PRECISION} (a sparse one is at most half that). */
   public static final int MAX_SERIALIZED_BYTES =
       SketchFormat.HEADER_BYTES + PAYLOAD_HEADER_BYTES + 3 * (1 << MAX_PRECISION) / 4 + SketchFormat.TRAILER_BYTES;
@@ -747,7 +762,7 @@ public final class HyperLogLog {
   /** Serializes in the format documented on this class. */
   public byte[] toBytes() {
     SketchFormat.Writer writer = SketchFormat.writer(SketchFamily.HYPERLOGLOG, FORMAT_VERSION, payloadBytes());
-    writer.putByte(precision).putByte(dense == null ? MODE_SPARSE : MODE_DENSE).putLong(seed);
+    writer.putByte(precision).putByte(dense == null ? MODE_SPARSE : MODE_DENSE).putByte(SPARSE_PRECISION).putLong(seed);
     writer.putByte(hipValid ? 1 : 0).putDouble(hipEstimate);
     if (dense == null) {
       writer.putInt(sparseSize);
@@ -774,7 +789,7 @@ public final class HyperLogLog {
   }
 
   /**
-   * Reads a sketch written by {@link #toBytes()}.
+   * Reads a sketch written by {@link #toBytes()}, in format version 2 or 1 (see the class documentation).
    *
    * @throws SketchFormatException if the bytes are truncated, corrupt, of another family or describe an invalid
    *     sketch
@@ -784,6 +799,14 @@ public final class HyperLogLog {
     int precision = reader.getByte();
     checkPrecision(precision, reader::corrupt);
     int mode = reader.getByte();
+    if (reader.version() > FORMAT_VERSION_WITHOUT_SPARSE_PRECISION) {
+      int sparsePrecision = reader.getByte();
+      if (sparsePrecision != SPARSE_PRECISION) {
+        throw reader.corrupt(
+            "sparse precision " + sparsePrecision + " is not supported: this version reads sparse entries of precision "
+                + SPARSE_PRECISION + " only");
+      }
+    }
     long seed = reader.getLong();
     int hipFlag = reader.getByte();
     double hipEstimate = reader.getDouble();

@@ -265,10 +265,10 @@ class HyperLogLogTest {
     Arrays.fill(ranks, 1, 15, 45);
     ranks[15] = 61;
     byte[] bytes = editedWithValidChecksum(sketchOf(4, 0, 1_000).toBytes(), b -> {
-      b.putDouble(15, 100);
+      b.putDouble(16, 100);
       for (int i = 0; i < 16; i += 4) {
         int word = ranks[i] | ranks[i + 1] << 6 | ranks[i + 2] << 12 | ranks[i + 3] << 18;
-        int at = 23 + 3 * i / 4;
+        int at = 24 + 3 * i / 4;
         b.put(at, (byte) word).put(at + 1, (byte) (word >>> 8)).put(at + 2, (byte) (word >>> 16));
       }
     });
@@ -337,7 +337,7 @@ class HyperLogLogTest {
         byte[] bytes = sketch.toBytes();
         assertThat(bytes).hasSize(sketch.serializedSizeBytes());
         if (!sketch.isSparse()) {
-          assertThat(bytes).hasSize(4 + 19 + 3 * (1 << precision) / 4 + 4);
+          assertThat(bytes).hasSize(4 + 20 + 3 * (1 << precision) / 4 + 4);
         }
         HyperLogLog merged = sketchOf(precision, 0, count);
         merged.merge(sketchOf(precision, 5, 3));
@@ -373,24 +373,28 @@ class HyperLogLogTest {
         .hasMessageContaining("precision must be in [4, 18]: 19");
     assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.put(5, (byte) 2))))
         .hasMessageContaining("unknown representation 2");
-    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(23, 385))))
+    // Format version 2 records the sparse precision; one this code does not use is refused, never misread.
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.put(6, (byte) 26))))
+        .isInstanceOf(SketchFormatException.class)
+        .hasMessageContaining("sparse precision 26 is not supported");
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(24, 385))))
         .hasMessageContaining("sparse entry count 385 is outside [0, 384]");
-    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(23, 300))))
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(24, 300))))
         .hasMessageContaining("does not fit");
-    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(23, -1))))
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(24, -1))))
         .hasMessageContaining("outside");
-    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(31, b.getInt(27)))))
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(32, b.getInt(28)))))
         .hasMessageContaining("not ascending");
     assertThatThrownBy(
-            () -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(27, b.getInt(27) & ~0x3f))))
+            () -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(28, b.getInt(28) & ~0x3f))))
         .hasMessageContaining("rank outside [1, 40]");
     assertThatThrownBy(
-            () -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(27, b.getInt(27) | 41))))
+            () -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(28, b.getInt(28) | 41))))
         .hasMessageContaining("rank outside [1, 40]");
-    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(27, -1))))
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putInt(28, -1))))
         .isInstanceOf(SketchFormatException.class);
     // p = 4 allows ranks up to 61; 0xff in the first byte puts 63 in register 0.
-    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(dense, b -> b.put(23, (byte) 0xff))))
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(dense, b -> b.put(24, (byte) 0xff))))
         .hasMessageContaining("register 0 holds 63, more than 61");
     byte[] denseAsSparseSize = editedWithValidChecksum(dense, b -> b.put(5, (byte) 0));
     assertThatThrownBy(() -> HyperLogLog.fromBytes(denseAsSparseSize)).isInstanceOf(SketchFormatException.class);
@@ -404,28 +408,28 @@ class HyperLogLogTest {
     byte[] sparse = sketchOf(12, 0, 30).toBytes();
     byte[] dense = sketchOf(4, 0, 1_000).toBytes();
     byte[] empty = HyperLogLog.create(12).toBytes();
-    assertThat(merged[14]).isZero();
-    assertThat(sparse[14]).isEqualTo((byte) 1);
+    assertThat(merged[15]).isZero();
+    assertThat(sparse[15]).isEqualTo((byte) 1);
     assertRejectsTruncationAndFlips(merged, HyperLogLog::fromBytes);
     assertRejectsTruncationAndFlips(empty, HyperLogLog::fromBytes);
-    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.put(14, (byte) 2))))
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.put(15, (byte) 2))))
         .isInstanceOf(SketchFormatException.class)
         .hasMessageContaining("HIP state flag 2 is neither 0 nor 1");
-    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(merged, b -> b.putDouble(15, 60))))
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(merged, b -> b.putDouble(16, 60))))
         .hasMessageContaining("HIP estimate 60.0 without HIP state, expected 0");
-    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(merged, b -> b.putDouble(15, -0.0))))
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(merged, b -> b.putDouble(16, -0.0))))
         .hasMessageContaining("HIP estimate -0.0 without HIP state");
     for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, -1, 0, 29.5}) {
-      assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putDouble(15, bad))))
+      assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putDouble(16, bad))))
           .as("HIP estimate %s", bad)
           .hasMessageContaining("is not finite, below the 30 occupied sparse entries");
     }
-    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(dense, b -> b.putDouble(15, 15))))
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(dense, b -> b.putDouble(16, 15))))
         .hasMessageContaining("below the 16 occupied registers");
-    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(empty, b -> b.putDouble(15, 1))))
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(editedWithValidChecksum(empty, b -> b.putDouble(16, 1))))
         .hasMessageContaining("non-zero for an empty sketch");
     // A valid HIP estimate that is not the sketch's own is accepted: it is only bounded, not recomputable.
-    HyperLogLog edited = HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putDouble(15, 31.5)));
+    HyperLogLog edited = HyperLogLog.fromBytes(editedWithValidChecksum(sparse, b -> b.putDouble(16, 31.5)));
     assertThat(edited.estimate()).isEqualTo(31.5);
     assertThat(edited).isNotEqualTo(sketchOf(12, 0, 30));
   }
