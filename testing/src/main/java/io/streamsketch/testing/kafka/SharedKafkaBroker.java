@@ -30,6 +30,9 @@ final class SharedKafkaBroker {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Another process may take a chosen port before the broker binds it: a new folder and new ports then. */
+    private static final int START_ATTEMPTS = 3;
+
     private static SharedKafkaBroker instance;
 
     private final KafkaRaftServer server;
@@ -56,10 +59,27 @@ final class SharedKafkaBroker {
     }
 
     private static SharedKafkaBroker start() {
+        RuntimeException failure = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                return startOnce();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        throw failure;
+    }
+
+    private static SharedKafkaBroker startOnce() {
         try {
             Path dataDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "kafka-broker-");
-            int port = freePort();
-            int controllerPort = freePort();
+            int[] ports = freePorts(2);
+            int port = ports[0];
+            int controllerPort = ports[1];
             Properties props = serverProperties(dataDir.resolve("logs"), port, controllerPort);
             Path config = dataDir.resolve("server.properties");
             try (var out = Files.newOutputStream(config)) {
@@ -68,10 +88,15 @@ final class SharedKafkaBroker {
             format(config);
 
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
-            server.startup();
             String bootstrap = "localhost:" + port;
             SharedKafkaBroker broker = new SharedKafkaBroker(server, dataDir, bootstrap);
-            awaitReady(bootstrap);
+            try {
+                server.startup();
+                awaitReady(bootstrap);
+            } catch (RuntimeException e) {
+                broker.stop();
+                throw e;
+            }
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare the Kafka broker's folder", e);
@@ -115,7 +140,7 @@ final class SharedKafkaBroker {
             rc = StorageTool.execute(
                     new String[] {"format", "-c", config.toString(), "-t", Uuid.randomUuid().toString()}, print);
         } catch (Exception e) {
-            throw new IllegalStateException("formatting the Kafka broker's storage failed: " + output, e);
+            throw new IllegalStateException("formatting the Kafka broker's storage failed: " + e + " " + output, e);
         }
         if (rc != 0) {
             throw new IllegalStateException("formatting the Kafka broker's storage failed (" + rc + "): " + output);
@@ -146,10 +171,26 @@ final class SharedKafkaBroker {
                 last);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /**
+     * Distinct free ports: every socket stays open until all are chosen, since the kernel may hand out a port just
+     * closed again (the broker then refuses two listeners on one port).
+     */
+    private static int[] freePorts(int count) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0);
+                sockets[i].setReuseAddress(true);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
         }
     }
 
