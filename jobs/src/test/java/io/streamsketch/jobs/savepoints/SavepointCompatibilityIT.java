@@ -7,7 +7,6 @@ import io.streamsketch.jobs.testing.OutputFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -15,29 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.client.program.ClusterClient;
-import org.apache.flink.client.program.rest.RestClusterClient;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.client.JobStatusMessage;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,18 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
  * --output} ({@code OptionsGuard}), so a fixture's results live at a fixed path, {@value #OUTPUT_ROOT}/<release>/
  * <fixture>: the test copies the committed results there and restores into it.
  *
- * <p>Regenerate with {@code scripts/regenerate-savepoint-fixtures.sh RELEASE} (the {@code writeFixtures} test with
- * {@code -Dstreamsketch.fixtures.release=RELEASE}); see the README in the fixtures folder.
+ * <p>A release's fixtures are written by {@link SavepointFixtureWriter}, through {@code
+ * scripts/regenerate-savepoint-fixtures.sh RELEASE}; see the README in the fixtures folder.
  */
 class SavepointCompatibilityIT {
   static final Path FIXTURES = Paths.get("src/test/resources/savepoints");
   static final String OUTPUT_ROOT = "/tmp/streamsketch-savepoint-fixtures";
-  private static final String RELEASE_PROPERTY = "streamsketch.fixtures.release";
-  private static final List<String> BACKENDS = List.of("hashmap", "rocksdb");
+  static final List<String> BACKENDS = List.of("hashmap", "rocksdb");
   /** Events per fixture run: a few windows, sessions and ads; small enough that a fixture is about 200 KB. */
-  private static final int EVENTS = 3_000;
+  static final int EVENTS = 3_000;
   /** The generation run's rate: about 6 s per run, so that the savepoint falls midway. */
-  private static final int RATE = 500;
+  static final int RATE = 500;
 
   /**
    * The stateful jobs and their options; sketch sizes are small to keep the fixtures small. No event is late (the generator's disorder of 1 s is below every job's
@@ -79,7 +63,7 @@ class SavepointCompatibilityIT {
       "top-pages", List.of("top-pages", "--window", "10s", "--epsilon", "0.01"),
       "sample", List.of("sample", "--window", "10s")));
 
-  private static List<String> generatorOptions() {
+  static List<String> generatorOptions() {
     return List.of(
         "--events", Integer.toString(EVENTS), "--seed", "7", "--users", "300", "--pages", "40",
         "--max-delay", "1s", "--late-fraction", "0", "--parallelism", "1");
@@ -103,129 +87,6 @@ class SavepointCompatibilityIT {
   static void unlock() throws IOException {
     outputLock.release();
     lockFile.close();
-  }
-
-  /**
-   * Writes the fixtures of the release named by the system property with the current code; skipped without it. The
-   * runs are {@code java -jar} runs (an embedded cluster): checkpointing must be on for a savepoint, and the web UI's
-   * REST port lets the test stop the job with a savepoint.
-   */
-  @Test
-  void writeFixtures() throws Exception {
-    String release = System.getProperty(RELEASE_PROPERTY);
-    Assumptions.assumeTrue(release != null && !release.isBlank(), "set -D" + RELEASE_PROPERTY + " to regenerate");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    Path conf = configuration(port);
-    Configuration client = new Configuration();
-    client.set(RestOptions.ADDRESS, "localhost");
-    client.set(RestOptions.PORT, port);
-    try (RestClusterClient<String> cluster = new RestClusterClient<>(client, "streamsketch")) {
-      for (Map.Entry<String, List<String>> job : JOBS.entrySet()) {
-        for (String backend : BACKENDS) {
-          String fixture = job.getKey() + "-" + backend;
-          List<String> args = jobArgs(job.getValue(), backend);
-          writeFixture(cluster, release, fixture, args, conf);
-        }
-      }
-    }
-  }
-
-  /**
-   * Checkpointing on (a savepoint needs it) but rare: the only snapshot of a fixture run is its savepoint. Frequent
-   * heartbeats, which carry the accumulators, so the test sees the job's progress while it runs.
-   */
-  private Path configuration(int restPort) throws IOException {
-    Path conf = Files.createDirectories(temp.resolve("conf"));
-    Files.writeString(
-        conf.resolve("config.yaml"),
-        String.join(
-            "\n",
-            "execution.checkpointing.interval: 1 h",
-            "heartbeat.interval: 200 ms",
-            "heartbeat.timeout: 30 s",
-            "execution.checkpointing.dir: " + temp.resolve("checkpoints").toUri(),
-            "taskmanager.numberOfTaskSlots: 2",
-            "pipeline.generic-types: false",
-            "rest.address: localhost",
-            "rest.bind-address: localhost",
-            "rest.port: " + restPort,
-            ""));
-    return conf;
-  }
-
-  private static List<String> jobArgs(List<String> job, String backend) {
-    List<String> args = new ArrayList<>(job);
-    args.addAll(generatorOptions());
-    args.addAll(List.of("--state-backend", backend));
-    return args;
-  }
-
-  private void writeFixture(
-      ClusterClient<?> client, String release, String fixture, List<String> args, Path conf) throws Exception {
-    Path output = Paths.get(OUTPUT_ROOT, release, fixture);
-    deleteRecursively(output);
-    List<String> run = new ArrayList<>(args);
-    run.addAll(
-        List.of("--output", output.toString(), "--rate", Integer.toString(RATE), "--conf-dir", conf.toString(),
-            "--web-ui"));
-    CompletableFuture<String> summary = CompletableFuture.supplyAsync(() -> cli(run, 0));
-    JobID job = awaitRunning(client);
-    awaitEvents(client, job, EVENTS / 3);
-    String savepoint =
-        client.stopWithSavepoint(job, false, temp.resolve(fixture).toUri().toString(), SavepointFormatType.CANONICAL)
-            .get();
-    summary.get();
-    Path target = FIXTURES.resolve(release).resolve(fixture);
-    deleteRecursively(target);
-    copyRecursively(Paths.get(java.net.URI.create(savepoint)), target.resolve("savepoint"));
-    for (Path folder : subfolders(output)) {
-      List<String> lines = OutputFiles.lines(folder);
-      Files.createDirectories(target.resolve("output").resolve(folder.getFileName()));
-      Files.write(target.resolve("output").resolve(folder.getFileName()).resolve("part-fixture-0.jsonl"), lines);
-    }
-    Files.write(target.resolve("args.txt"), args);
-  }
-
-  private static JobID awaitRunning(ClusterClient<?> client) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (JobStatusMessage job : listJobs(client)) {
-        if (job.getJobState() == JobStatus.RUNNING) {
-          return job.getJobId();
-        }
-      }
-      pause();
-    }
-    throw new AssertionError("no job running within 2 minutes");
-  }
-
-  /** The jobs, or none while the embedded cluster's REST endpoint is not up yet. */
-  private static Collection<JobStatusMessage> listJobs(ClusterClient<?> client) {
-    try {
-      return client.listJobs().get();
-    } catch (Exception e) {
-      return List.of();
-    }
-  }
-
-  private static void awaitEvents(ClusterClient<?> client, JobID job, long events) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      Object seen = client.getAccumulators(job).get().get("events");
-      if (seen instanceof Long count && count >= events) {
-        return;
-      }
-      pause();
-    }
-    throw new AssertionError("the job did not read " + events + " events within 2 minutes");
-  }
-
-  /** Between two polls of a condition with a deadline. */
-  private static void pause() {
-    LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
   }
 
   @TestFactory

@@ -30,7 +30,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -48,13 +47,11 @@ import org.junit.jupiter.api.TestFactory;
  * HLL's stored HIP estimate), not {@code equals} with a sketch rebuilt by the current code, whose hashing may
  * legitimately change between releases.
  *
- * <p>Regenerate a release's files with the current code: {@code scripts/regenerate-savepoint-fixtures.sh}, or
- * {@code mvn -pl operators -am test -Dtest=SketchSerializerUpgradeTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dstreamsketch.fixtures.release=RELEASE}.
+ * <p>A release's files are written by {@link SketchSerializerFixtureWriter}, through
+ * {@code scripts/regenerate-savepoint-fixtures.sh RELEASE}.
  */
 class SketchSerializerUpgradeTest {
   static final Path ROOT = Paths.get("src/test/resources/serializer-snapshots");
-  private static final String RELEASE_PROPERTY = "streamsketch.fixtures.release";
 
   /**
    * One serializer and the deterministic data each release serialized with it. {@code version1Refusal} is the message
@@ -155,34 +152,6 @@ class SketchSerializerUpgradeTest {
       }
     }
     return List.of(filling, sampling);
-  }
-
-  /** Writes the current code's files for the release named by the system property; skipped without it. */
-  @Test
-  void writeFixtures() throws IOException {
-    String release = System.getProperty(RELEASE_PROPERTY);
-    Assumptions.assumeTrue(release != null && !release.isBlank(), "set -D" + RELEASE_PROPERTY + " to regenerate");
-    for (Spec<?> spec : specs()) {
-      write(spec, ROOT.resolve(release).resolve(spec.name()));
-    }
-  }
-
-  private static <T> void write(Spec<T> spec, Path folder) throws IOException {
-    Files.createDirectories(folder);
-    TypeSerializer<T> serializer = spec.serializer().get();
-    DataOutputSerializer snapshot = new DataOutputSerializer(256);
-    TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(snapshot, serializer.snapshotConfiguration());
-    Files.write(folder.resolve("serializer-snapshot"), snapshot.getCopyOfBuffer());
-    DataOutputSerializer data = new DataOutputSerializer(4096);
-    List<String> descriptions = new ArrayList<>();
-    List<T> values = spec.data().get();
-    data.writeInt(values.size());
-    for (T value : values) {
-      serializer.serialize(value, data);
-      descriptions.add(spec.describe().apply(value));
-    }
-    Files.write(folder.resolve("test-data"), data.getCopyOfBuffer());
-    Files.write(folder.resolve("expected.txt"), descriptions);
   }
 
   @TestFactory
