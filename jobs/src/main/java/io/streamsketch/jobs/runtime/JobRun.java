@@ -42,7 +42,8 @@ public final class JobRun {
     this.env = JobEnvironment.create(args);
     this.events =
         EventMetrics.insert(
-            FaultInjection.insert(OptionsGuard.attach(input.events(env, outputs, watermarks), args)),
+            FaultInjection.insert(
+                OptionsGuard.attach(input.events(env, outputs, watermarks), args, outputs.restoreBoundOptions())),
             args.flag("event-metrics"));
     this.keepCheckpoints = args.flag("keep-checkpoints");
   }

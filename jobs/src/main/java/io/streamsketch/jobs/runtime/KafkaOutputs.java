@@ -176,6 +176,11 @@ final class KafkaOutputs implements OutputSink {
   }
 
   @Override
+  public Map<String, String> restoreBoundOptions() {
+    return Map.of("sink", "kafka", "topic-prefix", topicPrefix, "transactional-id-prefix", transactionalIdPrefix);
+  }
+
+  @Override
   public String location() {
     return "Kafka topics " + topicPrefix + "* at " + bootstrapServers;
   }

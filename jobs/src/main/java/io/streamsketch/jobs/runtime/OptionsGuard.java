@@ -29,7 +29,9 @@ import org.apache.flink.util.SerializedThrowable;
  * with the uid {@value #UID}; union list state, so every subtask sees the stored options at any parallelism.
  *
  * <p>The output folder is here because the file sink's restored state keeps its path: a restore into another folder
- * would commit the pending files to the old one and write the rest to the new one.
+ * would commit the pending files to the old one and write the rest to the new one. The other sinks' targets are here
+ * for the same reason ({@link OutputSink#restoreBoundOptions}): a Kafka sink's restored transactions keep their
+ * topics and transactional ids, a PostgreSQL sink's its database.
  */
 public final class OptionsGuard implements MapFunction<ClickEvent, ClickEvent>, CheckpointedFunction {
   private static final long serialVersionUID = 1L;
@@ -47,15 +49,16 @@ public final class OptionsGuard implements MapFunction<ClickEvent, ClickEvent>, 
     this.options = new TreeMap<>(options);
   }
 
-  /** Puts the guard of {@code args}' options on {@code events}. */
-  public static DataStream<ClickEvent> attach(DataStream<ClickEvent> events, ParsedArgs args) {
+  /** Puts the guard of {@code args}' options and the sink's {@code sinkOptions} on {@code events}. */
+  static DataStream<ClickEvent> attach(
+      DataStream<ClickEvent> events, ParsedArgs args, Map<String, String> sinkOptions) {
     // At the input's parallelism, chained to it: a round-robin to more subtasks would make lateness timing-dependent.
     return EventTime.atInputParallelism(
-        events.map(new OptionsGuard(guarded(args))).returns(events.getType()).uid(UID).name(UID), events);
+        events.map(new OptionsGuard(guarded(args, sinkOptions))).returns(events.getType()).uid(UID).name(UID), events);
   }
 
-  static Map<String, String> guarded(ParsedArgs args) {
-    Map<String, String> options = new TreeMap<>();
+  static Map<String, String> guarded(ParsedArgs args, Map<String, String> sinkOptions) {
+    Map<String, String> options = new TreeMap<>(sinkOptions);
     String output = args.string("output");
     options.put("output", output == null ? "(none)" : Paths.get(output).toAbsolutePath().normalize().toString());
     for (String name : DURATIONS) {

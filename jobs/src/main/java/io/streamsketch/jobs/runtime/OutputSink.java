@@ -3,6 +3,7 @@ package io.streamsketch.jobs.runtime;
 import io.streamsketch.model.DeadLetter;
 import io.streamsketch.model.OutputRecord;
 import java.util.Collection;
+import java.util.Map;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** One kind of sink that {@code --sink} chooses; it writes every named output of a job. */
@@ -21,6 +22,15 @@ interface OutputSink {
    *     it takes every record
    */
   <T extends OutputRecord> DataStream<DeadLetter> write(DataStream<T> records, String output);
+
+  /**
+   * The options that name where this sink's restored state commits (a Kafka transactional id prefix, a database),
+   * by option name: a restore with other values would commit part of the results in one place and the rest in
+   * another, so {@link OptionsGuard} refuses it. The files sink's folder is guarded as {@code output} already.
+   */
+  default Map<String, String> restoreBoundOptions() {
+    return Map.of();
+  }
 
   /** Where the results go, for the summary's last line; null when nothing is written. */
   String location();

@@ -70,6 +70,10 @@ final class Outputs {
     sink.finished();
   }
 
+  Map<String, String> restoreBoundOptions() {
+    return sink.restoreBoundOptions();
+  }
+
   String location() {
     return sink.location();
   }

@@ -7,6 +7,7 @@ import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.model.DeadLetter;
 import io.streamsketch.model.OutputRecord;
 import io.streamsketch.model.Result;
+import java.util.Map;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -54,6 +55,11 @@ final class PostgresOutputs implements OutputSink {
       return PostgresRowMapper.upsert(OutputRecord::key, OutputRecord::version, OutputRecord::toJson);
     }
     return PostgresRowMapper.append(OutputRecord::toJson);
+  }
+
+  @Override
+  public Map<String, String> restoreBoundOptions() {
+    return Map.of("sink", "postgres", "jdbc-url", jdbcUrl);
   }
 
   @Override

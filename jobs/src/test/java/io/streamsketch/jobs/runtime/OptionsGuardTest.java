@@ -9,10 +9,16 @@ import io.streamsketch.flink.io.GeneratorPartition;
 import io.streamsketch.generator.GeneratorConfig;
 import io.streamsketch.jobs.cli.UsageException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import io.streamsketch.model.ClickEvent;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.client.JobExecutionException;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.streaming.api.operators.StreamMap;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.SerializedThrowable;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +72,57 @@ class OptionsGuardTest {
   void anyOtherFailureIsNotAUsageError() {
     assertThat(OptionsGuard.asUsageError(new JobExecutionException(null, "boom", new IllegalStateException("x"))))
         .isEmpty();
+  }
+
+  private static final Map<String, String> KAFKA_SINK =
+      Map.of("sink", "kafka", "topic-prefix", "clicks.", "transactional-id-prefix", "streamsketch-ctr");
+
+  private static OperatorSubtaskState snapshotOf(Map<String, String> options) throws Exception {
+    try (var harness = new OneInputStreamOperatorTestHarness<ClickEvent, ClickEvent>(
+        new StreamMap<>(new OptionsGuard(options)))) {
+      harness.open();
+      return harness.snapshot(1, 1);
+    }
+  }
+
+  private static Throwable restoreInto(OperatorSubtaskState state, Map<String, String> options) {
+    return catchThrowable(() -> {
+      try (var harness = new OneInputStreamOperatorTestHarness<ClickEvent, ClickEvent>(
+          new StreamMap<>(new OptionsGuard(options)))) {
+        harness.initializeState(state);
+        harness.open();
+      }
+    });
+  }
+
+  @Test
+  void aRestoreWithAnotherKafkaTransactionalIdPrefixIsRefusedNamingIt() throws Exception {
+    OperatorSubtaskState state = snapshotOf(KAFKA_SINK);
+    Map<String, String> otherPrefix = new TreeMap<>(KAFKA_SINK);
+    otherPrefix.put("transactional-id-prefix", "streamsketch-ctr-2");
+
+    Throwable refused = restoreInto(state, otherPrefix);
+
+    assertThat(OptionsGuard.asUsageError(refused)).get().extracting(Throwable::getMessage)
+        .isEqualTo("--transactional-id-prefix is streamsketch-ctr-2 but the state being restored was written with "
+            + "streamsketch-ctr; restore with the same value, or start without the savepoint");
+  }
+
+  @Test
+  void aRestoreIntoAnotherSinkIsRefused() throws Exception {
+    OperatorSubtaskState state = snapshotOf(KAFKA_SINK);
+
+    Throwable refused = restoreInto(state, Map.of("sink", "postgres", "jdbc-url", "jdbc:postgresql://db/x"));
+
+    assertThat(OptionsGuard.asUsageError(refused)).get().extracting(Throwable::getMessage)
+        .isEqualTo("--sink is postgres but the state being restored was written with kafka; restore with the same "
+            + "value, or start without the savepoint");
+  }
+
+  @Test
+  void aRestoreWithTheSameSinkOptionsAndStateWithoutThemAreAccepted() throws Exception {
+    assertThat(restoreInto(snapshotOf(KAFKA_SINK), KAFKA_SINK)).isNull();
+    // State written before the sink's options were stored (release 0.1.0) has none of them to compare.
+    assertThat(restoreInto(snapshotOf(Map.of("output", "/tmp/out")), KAFKA_SINK)).isNull();
   }
 }
