@@ -45,19 +45,14 @@ final class ProgressMetrics implements MetricReporter {
   private final Map<String, Map<Integer, Registered>> watermarks = new ConcurrentHashMap<>();
   private volatile Gauge<?> checkpoints;
 
-  private ProgressMetrics(String run) {
+  /** A reporter for the run {@code run}, to be put in its configuration with {@link #configure}. */
+  ProgressMetrics(String run) {
     this.run = run;
   }
 
-  /** A reporter for the run {@code run}, to be put in its configuration with {@link #configure}. */
-  static ProgressMetrics forRun(String run) {
-    ProgressMetrics metrics = new ProgressMetrics(run);
-    RUNS.put(run, metrics);
-    return metrics;
-  }
-
-  /** Makes the MiniCluster started with {@code conf} report to this reporter. */
+  /** Makes the MiniCluster started with {@code conf} report to this reporter, until {@link #release}. */
   void configure(Configuration conf) {
+    RUNS.put(run, this);
     conf.setString(REPORTER + "factory.class", Factory.class.getName());
     conf.setString(REPORTER + RUN, run);
     // A configuration that lists the reporters to start would leave this one out.

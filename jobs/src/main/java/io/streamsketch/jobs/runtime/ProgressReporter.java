@@ -62,7 +62,7 @@ final class ProgressReporter implements AutoCloseable {
     if (!enabled(local, args.flag("quiet"), force != null || stderrIsTerminal())) {
       return new ProgressReporter(null, null, null, 0);
     }
-    ProgressMetrics metrics = ProgressMetrics.forRun(UUID.randomUUID().toString());
+    ProgressMetrics metrics = new ProgressMetrics(UUID.randomUUID().toString());
     return force != null
         ? new ProgressReporter(metrics, force.stream(), force.interval(), Integer.MAX_VALUE)
         : new ProgressReporter(metrics, System.err, INTERVAL, terminalWidth() - 1);

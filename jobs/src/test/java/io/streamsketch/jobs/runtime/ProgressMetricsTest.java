@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** How the reporter turns the metrics Flink registers into one sample. */
 class ProgressMetricsTest {
-  private final ProgressMetrics metrics = ProgressMetrics.forRun("progress-metrics-test");
+  private final ProgressMetrics metrics = new ProgressMetrics("progress-metrics-test");
 
   @AfterEach
   void release() {

@@ -81,35 +81,35 @@ class ProgressReporterTest {
   }
 
   /** A forced line refreshed every few milliseconds, and the reporter Flink would feed with the run's metrics. */
-  private ProgressReporter forcedLine(ByteArrayOutputStream captured, MetricReporter[] reporter) {
-    ProgressReporter.forced =
-        new ProgressReporter.Forced(new PrintStream(captured, true, StandardCharsets.UTF_8), Duration.ofMillis(5));
-    ProgressReporter progress = ProgressReporter.forRun(args());
-    Configuration conf = new Configuration();
-    progress.configure(conf);
-    reporter[0] = ProgressMetricsTest.reporterOf(conf);
-    return progress;
-  }
+  private record ForcedLine(ByteArrayOutputStream captured, ProgressReporter progress, MetricReporter reporter) {
+    static ForcedLine create() {
+      ByteArrayOutputStream captured = new ByteArrayOutputStream();
+      ProgressReporter.forced =
+          new ProgressReporter.Forced(new PrintStream(captured, true, StandardCharsets.UTF_8), Duration.ofMillis(5));
+      ProgressReporter progress = ProgressReporter.forRun(args());
+      Configuration conf = new Configuration();
+      progress.configure(conf);
+      return new ForcedLine(captured, progress, ProgressMetricsTest.reporterOf(conf));
+    }
 
-  private static String text(ByteArrayOutputStream captured) {
-    return captured.toString(StandardCharsets.UTF_8);
+    String text() {
+      return captured.toString(StandardCharsets.UTF_8);
+    }
   }
 
   @Test
   void eachRefreshRewritesTheLineInPlaceAndCloseClearsIt() {
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    MetricReporter[] reporter = new MetricReporter[1];
-    ProgressReporter progress = forcedLine(captured, reporter);
+    ForcedLine line = ForcedLine.create();
     SimpleCounter events = new SimpleCounter();
-    reporter[0].notifyOfAddedMetric(events, "events", ProgressMetricsTest.operator("e", "count-events", 0, 0));
-    progress.start();
+    line.reporter().notifyOfAddedMetric(events, "events", ProgressMetricsTest.operator("e", "count-events", 0, 0));
+    line.progress().start();
     events.inc(2_000_000);
-    Await.until(() -> text(captured).contains("\revents 2,000,000 ("), "line with the count");
+    Await.until(() -> line.text().contains("\revents 2,000,000 ("), "line with the count");
     events.inc(5);
-    Await.until(() -> text(captured).contains("\revents 2,000,005 ("), "line with the new count");
-    progress.close();
+    Await.until(() -> line.text().contains("\revents 2,000,005 ("), "line with the new count");
+    line.progress().close();
 
-    String text = text(captured);
+    String text = line.text();
     assertThat(text).doesNotContain("\n").startsWith("\revents ").endsWith("\r");
     String[] lines = text.split("\r");
     String last = lines[lines.length - 2].stripTrailing();
@@ -119,9 +119,7 @@ class ProgressReporterTest {
 
   @Test
   void anErrorReadingTheMetricsEndsTheLineForTheRun() {
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    MetricReporter[] reporter = new MetricReporter[1];
-    ProgressReporter progress = forcedLine(captured, reporter);
+    ForcedLine line = ForcedLine.create();
     AtomicBoolean broken = new AtomicBoolean();
     Gauge<Long> watermark =
         () -> {
@@ -130,15 +128,15 @@ class ProgressReporterTest {
           }
           return 1_000L;
         };
-    reporter[0].notifyOfAddedMetric(
+    line.reporter().notifyOfAddedMetric(
         watermark, MetricNames.IO_CURRENT_INPUT_WATERMARK, ProgressMetricsTest.operator("w", "windows", 0, 0));
-    progress.start();
-    Await.until(() -> text(captured).contains("watermark 1970-01-01 00:00:01"), "a line");
+    line.progress().start();
+    Await.until(() -> line.text().contains("watermark 1970-01-01 00:00:01"), "a line");
     broken.set(true);
-    Await.until(() -> text(captured).endsWith("\r"), "the line cleared");
-    String cleared = text(captured);
-    progress.close();
-    assertThat(text(captured)).as("nothing more after the line ended").isEqualTo(cleared);
+    Await.until(() -> line.text().endsWith("\r"), "the line cleared");
+    String cleared = line.text();
+    line.progress().close();
+    assertThat(line.text()).as("nothing more after the line ended").isEqualTo(cleared);
   }
 
   @Test
