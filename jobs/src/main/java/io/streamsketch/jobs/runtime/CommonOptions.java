@@ -79,6 +79,7 @@ public final class CommonOptions {
           Option.flag("keep-checkpoints", "keep a finished java -jar run's checkpoint folder (a failed run keeps it)"),
           Option.value("conf-dir", "dir", "flink-conf", "folder with config.yaml, for runs with java -jar"),
           Option.flag("web-ui", "serve Flink's web UI on localhost while a java -jar run lasts"),
+          Option.flag("quiet", "no progress line on stderr while a java -jar run lasts"),
           Restore.OPTIONS.get(0),
           Restore.OPTIONS.get(1),
           Restore.OPTIONS.get(2),

@@ -1,7 +1,6 @@
 package io.streamsketch.jobs.runtime;
 
 import io.streamsketch.flink.io.ClickstreamSource;
-import io.streamsketch.flink.io.CountRecords;
 import io.streamsketch.flink.io.InputRecord;
 import io.streamsketch.flink.io.JsonLinesFormat;
 import io.streamsketch.flink.io.SideOutputs;
@@ -91,7 +90,7 @@ public final class EventInput {
       StreamExecutionEnvironment env, Outputs output, EventTime.Watermarks watermarks) {
     DataStream<ClickEvent> events = read(env, output, watermarks);
     return EventTime.atInputParallelism(
-        events.map(new CountRecords<>("events")).uid("count-events").name("count-events"), events);
+        events.map(new CountEvents()).uid("count-events").name("count-events"), events);
   }
 
   private DataStream<ClickEvent> read(

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.function.Consumer;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -24,9 +25,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class JobEnvironment {
   private JobEnvironment() {}
 
-  public static StreamExecutionEnvironment create(ParsedArgs args) {
+  /** The environment of a run with {@code args}; {@code settings} are added to its configuration last. */
+  public static StreamExecutionEnvironment create(ParsedArgs args, Consumer<Configuration> settings) {
     boolean local = StreamExecutionEnvironment.areExplicitEnvironmentsAllowed();
     Configuration conf = configuration(args, local);
+    settings.accept(conf);
     if (local && args.flag("web-ui")) {
       return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
     }

@@ -30,6 +30,7 @@ public final class JobRun {
   private final DataStream<ClickEvent> events;
   private final Restore restore;
   private final boolean keepCheckpoints;
+  private final ProgressReporter progress;
 
   private JobRun(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
     EventInput input = EventInput.from(job, args);
@@ -39,7 +40,8 @@ public final class JobRun {
     this.restore = Restore.from(args);
     // The --output folder of --sink files (null for the other sinks): empty, resumed into, or --overwrite.
     OutputFolderRules.prepare(args.string("output"), restore, args.flag("overwrite"));
-    this.env = JobEnvironment.create(args);
+    this.progress = ProgressReporter.forRun(args);
+    this.env = JobEnvironment.create(args, progress::configure);
     this.events =
         EventMetrics.insert(
             FaultInjection.insert(
@@ -87,7 +89,8 @@ public final class JobRun {
   public int execute(PrintStream out) throws Exception {
     outputs.wire();
     JobExecutionResult result;
-    try {
+    // Closed (the progress line cleared) before the summary or an error is printed.
+    try (ProgressReporter running = progress.start()) {
       result = env.execute(job);
     } catch (Exception e) {
       throw OptionsGuard.asUsageError(e).or(() -> restore.asUsageError(e)).orElseThrow(() -> e);

@@ -8,7 +8,7 @@ import org.apache.flink.api.common.functions.RichMapFunction;
  * Passes records through and counts them, as a metric for a cluster's dashboards and as an accumulator for the
  * summary a local run prints.
  */
-public final class CountRecords<T> extends RichMapFunction<T, T> {
+public class CountRecords<T> extends RichMapFunction<T, T> {
   private static final long serialVersionUID = 1L;
 
   private final String name;
