@@ -67,20 +67,23 @@ final class DelayAdvice {
     long max = (long) delays.max();
     double error = delays.isEstimationMode() ? delays.normalizedRankError(false) : 0;
     out.printf(
-        "  advice, from the %,d delays of this run (max %,d ms; fractions within ±%.2f%% at 99%% confidence):%n",
+        "  advice, from the %,d delays of this run (max %,d ms; shares within ±%.2f%% at 99%% confidence):%n",
         delays.n(), max, 100 * error);
-    out.printf(
-        "    --out-of-orderness %dms (p99)   puts %.3f%% of events behind the watermark%n", p99, behind(delays, p99));
-    out.printf(
-        "    --out-of-orderness %dms (p99.9) puts %.3f%% of events behind the watermark%n", p999, behind(delays, p999));
-    out.printf(
-        "    --allowed-lateness %dms (max − p99.9) with it drops none of this run's events (%.3f%% with p99)%n",
-        max - p999, behind(delays, p99 + max - p999));
+    advise(out, delays, "p99", p99, max);
+    advise(out, delays, "p99.9", p999, max);
     long outOfOrderness = windows.outOfOrderness().toMillis();
     long lateness = windows.allowedLateness().toMillis();
     out.printf(
         "    this run's --out-of-orderness %dms --allowed-lateness %dms: %.3f%% behind the watermark, at most %.3f%% dropped%n",
         outOfOrderness, lateness, behind(delays, outOfOrderness), behind(delays, outOfOrderness + lateness));
+  }
+
+  /** One suggestion: an out-of-orderness, what it puts behind the watermark, and the lateness that drops nothing. */
+  private static void advise(PrintStream out, KllSketch delays, String quantile, long outOfOrderness, long max) {
+    out.printf(
+        "    --out-of-orderness %dms (%s): %.3f%% of events behind the watermark;"
+            + " with --allowed-lateness %dms (max − it) none dropped%n",
+        outOfOrderness, quantile, behind(delays, outOfOrderness), max - outOfOrderness);
   }
 
   /** The percentage of delays above {@code millis}. */
