@@ -112,14 +112,8 @@ class DelayQuantilesJobIT {
   /** Per window start: the fields of the record with the highest firing. */
   static Map<Long, Map<String, Object>> finalRecords(Path output) throws Exception {
     Map<Long, Map<String, Object>> records = new TreeMap<>();
-    for (String line : OutputFiles.lines(output.resolve(DelayQuantilesJob.QUANTILES))) {
-      Map<String, Object> fields = OutputFiles.fields(line);
-      assertThat((Long) fields.get("windowEnd") - (Long) fields.get("windowStart")).isEqualTo(WINDOW);
-      Map<String, Object> before = records.get((Long) fields.get("windowStart"));
-      if (before == null || (Long) before.get("firing") < (Long) fields.get("firing")) {
-        records.put((Long) fields.get("windowStart"), fields);
-      }
-    }
+    GeneratedRuns.highestFirings(output.resolve(DelayQuantilesJob.QUANTILES), WINDOW, r -> r.get("windowStart").toString())
+        .forEach((start, line) -> records.put(Long.parseLong(start), OutputFiles.fields(line)));
     return records;
   }
 
