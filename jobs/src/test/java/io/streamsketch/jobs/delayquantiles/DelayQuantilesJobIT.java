@@ -137,17 +137,18 @@ class DelayQuantilesJobIT {
   }
 
   /**
-   * Each window's count and max are exact, and its quantiles within its rank error. A quantile misses with
-   * probability at most 1% (99% confidence), so over the at most 4 · 100 quantiles checked, more than 11 misses has
-   * probability below 0.001 (binomial tail, n = 400, p = 0.01: 0.00085): the significance level of this test. Independence across
-   * windows holds as each window's sketches draw their own compaction coins.
+   * Each window's count and max are exact, and its quantiles within its rank error. One quantile misses with
+   * probability at most 1% (99% confidence), so a window misses in any of its four with probability at most 4% (union
+   * bound: the four share a sketch, so they are not independent), and windows are independent (each window's sketches
+   * draw their own compaction coins). Over at most 100 windows, more than 11 windows with a miss has probability below
+   * 0.001 (binomial tail, n = 100, p = 0.04: 0.00067): the significance level of this test.
    */
   static void assertMatchesExact(Path output, Map<Long, long[]> exact) throws Exception {
     Map<Long, Map<String, Object>> records = finalRecords(output);
     assertThat(records.keySet()).isEqualTo(exact.keySet());
     assertThat(exact).hasSizeBetween(40, 100);
     int estimated = 0;
-    int misses = 0;
+    int windowsWithAMiss = 0;
     for (Map.Entry<Long, long[]> window : exact.entrySet()) {
       long[] delays = window.getValue();
       Map<String, Object> r = records.get(window.getKey());
@@ -157,14 +158,16 @@ class DelayQuantilesJobIT {
       if (epsilon > 0) {
         estimated++;
       }
+      boolean miss = false;
       for (int q = 0; q < RANKS.length; q++) {
-        if (!withinRankError(delays, (Long) r.get(FIELDS[q]), RANKS[q], epsilon)) {
-          misses++;
-        }
+        miss |= !withinRankError(delays, (Long) r.get(FIELDS[q]), RANKS[q], epsilon);
+      }
+      if (miss) {
+        windowsWithAMiss++;
       }
     }
     assertThat(estimated).as("windows whose sketch compacted").isGreaterThan(exact.size() / 2);
-    assertThat(misses).as("quantiles outside their rank error").isLessThanOrEqualTo(11);
+    assertThat(windowsWithAMiss).as("windows with a quantile outside its rank error").isLessThanOrEqualTo(11);
     assertThat(OutputFiles.lines(output.resolve(DelayQuantilesJob.LATE_DELAYS))).isEmpty();
     assertThat(OutputFiles.lines(output.resolve(DelayQuantilesJob.LATE_PARTIALS))).isEmpty();
   }
