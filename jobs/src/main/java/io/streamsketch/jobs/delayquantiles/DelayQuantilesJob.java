@@ -49,8 +49,6 @@ public final class DelayQuantilesJob implements JobCommand {
   /** The one key of the local and global windows: the delays of all splits go into one sketch per window. */
   private static final String ALL_SPLITS = "*";
 
-  /** Delay records whose window is past its allowed lateness: none while every split holds the watermark back. */
-  static final OutputTag<EventDelay> LATE = new OutputTag<>("late-delays", TypeInformation.of(EventDelay.class));
 
   /** The job's parameters. */
   public record Settings(SketchWindows windows, int k) {
@@ -77,6 +75,10 @@ public final class DelayQuantilesJob implements JobCommand {
    */
   public static Results build(
       DataStream<ClickEvent> events, SerializableFunction<ClickEvent, String> split, Settings settings) {
+    // Delay records whose window is past its allowed lateness: none while every split holds the watermark back.
+    // Made here, not in a static field: the CLI loads every job class before it configures logging, and type
+    // extraction creates a logger, which would fix log4j's configuration too early.
+    OutputTag<EventDelay> late = new OutputTag<>(LATE_DELAYS, TypeInformation.of(EventDelay.class));
     SingleOutputStreamOperator<EventDelay> delays =
         EventTime.atInputParallelism(
             events
@@ -98,7 +100,7 @@ public final class DelayQuantilesJob implements JobCommand {
             sketch,
             KllAggregate.ACCUMULATOR_TYPE,
             settings.windows().maxPartials(),
-            LATE);
+            late);
     SingleOutputStreamOperator<DelayQuantiles> quantiles =
         LocalGlobalAggregation.mergePartials(
             partials,
@@ -111,7 +113,7 @@ public final class DelayQuantilesJob implements JobCommand {
             TypeInformation.of(DelayQuantiles.class));
     return new Results(
         quantiles,
-        partials.getSideOutput(LATE),
+        partials.getSideOutput(late),
         quantiles.getSideOutput(LocalGlobalAggregation.latePartials(KllAggregate.ACCUMULATOR_TYPE)));
   }
 
