@@ -3,9 +3,11 @@ package io.streamsketch.jobs;
 import io.streamsketch.jobs.cli.ParsedArgs;
 import io.streamsketch.jobs.cli.UsageException;
 import io.streamsketch.jobs.ctr.CtrJob;
+import io.streamsketch.jobs.delayquantiles.DelayQuantilesJob;
 import io.streamsketch.jobs.enrich.EnrichJob;
 import io.streamsketch.jobs.firstexposure.FirstExposureJob;
 import io.streamsketch.jobs.generate.GenerateCommand;
+import io.streamsketch.jobs.pageskew.PageSkewJob;
 import io.streamsketch.jobs.produce.ProduceCommand;
 import io.streamsketch.jobs.runtime.JobCommand;
 import io.streamsketch.jobs.runtime.LocalLogging;
@@ -40,6 +42,8 @@ public final class StreamSketchCli {
           new TopPagesJob(),
           new FirstExposureJob(),
           new SampleJob(),
+          new DelayQuantilesJob(),
+          new PageSkewJob(),
           new StateInspectCommand(),
           new StateBootstrapCommand());
 

@@ -26,7 +26,8 @@ class EmptyGeneratorRunIT {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "windowed-counts", "sessions", "enrich", "ctr", "first-exposure", "unique-visitors", "top-pages", "sample"
+        "windowed-counts", "sessions", "enrich", "ctr", "first-exposure", "unique-visitors", "top-pages", "sample",
+        "delay-quantiles", "page-skew"
       })
   void aRunOfNoEventsEndsWithASummaryOfZeros(String job, @TempDir Path output) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -76,7 +76,11 @@ class OperatorUidsTest {
         "top-pages --verify",
         "sample",
         "sample --exact",
-        "sample --verify");
+        "sample --verify",
+        "delay-quantiles",
+        "delay-quantiles --input INPUT",
+        "page-skew",
+        "page-skew --verify");
   }
 
   @ParameterizedTest

@@ -40,7 +40,7 @@ class StreamSketchCliTest {
     assertThat(stdout())
         .contains(
             "generate", "windowed-counts", "sessions", "enrich", "ctr", "unique-visitors", "top-pages",
-            "first-exposure", "sample");
+            "first-exposure", "sample", "delay-quantiles", "page-skew");
   }
 
   @Test
@@ -131,6 +131,11 @@ class StreamSketchCliTest {
         "top-pages|--epsilon=2|--epsilon must be in [0.0, 1.0)",
         "sample|--k=0|--k must be in [1, 1000000]",
         "sample|--window=0s|--window must be positive",
+        "delay-quantiles|--k=7|--k must be in [8, 65535]",
+        "delay-quantiles|--allowed-lateness=-1s|--allowed-lateness",
+        "page-skew|--epsilon=1|page-skew: epsilon must be in (0, 1): 1.0",
+        "page-skew|--delta=0|page-skew: delta must be in (0, 1): 0.0",
+        "page-skew|--epsilon=0.001|counters per group, more than the maximum",
       })
   void wrongSketchJobOptionsFailWithAClearMessage(String job, String arg, String message) throws Exception {
     assertThat(run(job, arg)).isEqualTo(2);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
@@ -87,6 +88,11 @@ public final class JobRun {
 
   /** Runs the job and prints its summary; returns the exit status. */
   public int execute(PrintStream out) throws Exception {
+    return execute(out, (result, summary) -> {});
+  }
+
+  /** As {@link #execute(PrintStream)}, with lines of the job's own ({@code epilogue}) after the summary's counts. */
+  public int execute(PrintStream out, BiConsumer<JobExecutionResult, PrintStream> epilogue) throws Exception {
     outputs.wire();
     JobExecutionResult result;
     // Closed (the progress line cleared) before the summary or an error is printed.
@@ -100,6 +106,7 @@ public final class JobRun {
       outputs.finished();
     }
     JobSummary.print(out, job, result, outputs.location());
+    epilogue.accept(result, out);
     if (result.isJobExecutionResult() && StreamExecutionEnvironment.areExplicitEnvironmentsAllowed()) {
       finishedLocally(result.getJobID(), out);
     }

@@ -83,11 +83,17 @@ public final class GeneratedRuns {
   /** The lines of one output, keyed by {@code key}, keeping the line with the highest firing per key. */
   public static Map<String, String> highestFirings(Path folder, java.util.function.Function<Map<String, Object>, String> key)
       throws Exception {
+    return highestFirings(folder, MINUTE, key);
+  }
+
+  /** As {@link #highestFirings(Path, java.util.function.Function)}, for windows of {@code windowMillis}. */
+  public static Map<String, String> highestFirings(
+      Path folder, long windowMillis, java.util.function.Function<Map<String, Object>, String> key) throws Exception {
     Map<String, String> latest = new TreeMap<>();
     Map<String, Long> firings = new TreeMap<>();
     for (String line : OutputFiles.lines(folder)) {
       Map<String, Object> fields = OutputFiles.fields(line);
-      assertThat((Long) fields.get("windowEnd") - (Long) fields.get("windowStart")).isEqualTo(MINUTE);
+      assertThat((Long) fields.get("windowEnd") - (Long) fields.get("windowStart")).isEqualTo(windowMillis);
       String k = key.apply(fields);
       long firing = (Long) fields.get("firing");
       if (firing > firings.getOrDefault(k, -1L)) {
