@@ -116,6 +116,36 @@ public class HyperLogLogBenchmark {
     return theirsUnion;
   }
 
+  /**
+   * A merge that changes registers, into a new sketch: a copy of one dense sketch merged with another, against a new
+   * union updated with both. No estimate is asked for, as when sketches are flushed into keyed state.
+   */
+  @Benchmark
+  public HyperLogLog oursMergeChanging() {
+    HyperLogLog merged = ours.copy();
+    merged.merge(oursOther);
+    return merged;
+  }
+
+  @Benchmark
+  public Union dataSketchesMergeChanging() {
+    Union union = new Union(LG_K);
+    union.update(theirs);
+    union.update(theirsOther);
+    return union;
+  }
+
+  /** As {@code MergeChanging}, then the estimate, which pays for what the merge left to be recounted (both sides). */
+  @Benchmark
+  public double oursMergeEstimate() {
+    return oursMergeChanging().estimate();
+  }
+
+  @Benchmark
+  public double dataSketchesMergeEstimate() {
+    return dataSketchesMergeChanging().getEstimate();
+  }
+
   @Benchmark
   public byte[] oursSerialize() {
     return ours.toBytes();
