@@ -17,7 +17,7 @@ if [ ! -f "$jar" ]; then
   if [ "$#" -ge 2 ]; then echo "sketch-serde.sh: no jar at $jar" >&2; exit 2; fi
   mvn -B -ntp -q -pl operators,benchmarks -am -DskipTests package
 fi
-pattern='io\.streamsketch\.benchmarks\.(HyperLogLogBenchmark\.(ours|dataSketches)(Merge|MergeChanging|MergeEstimate|Serialize|Deserialize)|CountMinSketchBenchmark\.(ours|streamLib)(Merge|Serialize|Deserialize)|SkipReservoirBenchmark\.(ours|theirs)(Merge|Serialize|Deserialize))$'
+pattern='io\.streamsketch\.benchmarks\.(HyperLogLogBenchmark\.(ours|dataSketches)(Merge|MergeChanging|MergeEstimate|FlushPartial|Serialize|Deserialize)|CountMinSketchBenchmark\.(ours|streamLib)(Merge|Serialize|Deserialize)|SkipReservoirBenchmark\.(ours|theirs)(Merge|Serialize|Deserialize))$'
 # shellcheck disable=SC2086
 args=${JMH_ARGS:--f 1 -wi 2 -w 1 -i 3 -r 1}
 out=benchmarks/results/$name

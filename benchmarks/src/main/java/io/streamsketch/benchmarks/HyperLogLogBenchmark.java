@@ -43,10 +43,15 @@ public class HyperLogLogBenchmark {
   private HyperLogLog oursAccumulator;
   private byte[] oursBytes;
 
+  private byte[] oursStateBytes;
+  private HyperLogLog oursPartial;
+
   private HllSketch theirs;
   private HllSketch theirsOther;
   private Union theirsUnion;
   private byte[] theirsBytes;
+  private byte[] theirsStateBytes;
+  private HllSketch theirsPartial;
 
   @Setup
   public void setUp() {
@@ -72,6 +77,21 @@ public class HyperLogLogBenchmark {
     theirsUnion.update(theirs);
     oursBytes = ours.toBytes();
     theirsBytes = theirs.toCompactByteArray();
+    // Keyed state after merges (no HIP), and a partial of a few users (sparse; DataSketches' list mode).
+    HyperLogLog state = ours.copy();
+    state.merge(oursOther);
+    oursStateBytes = state.toBytes();
+    Union stateUnion = new Union(LG_K);
+    stateUnion.update(theirs);
+    stateUnion.update(theirsOther);
+    theirsStateBytes = stateUnion.toCompactByteArray();
+    oursPartial = HyperLogLog.create(LG_K);
+    theirsPartial = new HllSketch(LG_K, TgtHllType.HLL_8);
+    for (int i = 0; i < 5; i++) {
+      long user = random.nextLong();
+      oursPartial.update(user);
+      theirsPartial.update(user);
+    }
   }
 
   @Benchmark
@@ -144,6 +164,24 @@ public class HyperLogLogBenchmark {
   @Benchmark
   public double dataSketchesMergeEstimate() {
     return dataSketchesMergeChanging().getEstimate();
+  }
+
+  /**
+   * One flush of a partial into keyed state on a serializing backend (RocksDB): read the state's bytes, merge a
+   * partial of five users, write the bytes.
+   */
+  @Benchmark
+  public byte[] oursFlushPartial() {
+    HyperLogLog state = HyperLogLog.fromBytes(oursStateBytes);
+    state.merge(oursPartial);
+    return state.toBytes();
+  }
+
+  @Benchmark
+  public byte[] dataSketchesFlushPartial() {
+    Union state = Union.heapify(theirsStateBytes);
+    state.update(theirsPartial);
+    return state.toCompactByteArray();
   }
 
   @Benchmark

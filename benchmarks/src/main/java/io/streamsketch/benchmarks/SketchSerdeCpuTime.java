@@ -96,6 +96,8 @@ public final class SketchSerdeCpuTime {
         new Pair("HyperLogLog p=12", "merge into new sketch + estimate", hll8, hll::oursMergeEstimate,
             hll::dataSketchesMergeEstimate),
         new Pair("HyperLogLog p=12", "serialize", hll8, hll::oursSerialize, hll::dataSketchesSerialize),
+        new Pair("HyperLogLog p=12", "flush: read state, merge 5 users, write", hll8, hll::oursFlushPartial,
+            hll::dataSketchesFlushPartial),
         new Pair("HyperLogLog p=12", "deserialize", hll8, hll::oursDeserialize, hll::dataSketchesDeserialize),
         new Pair("Count-Min 2719x5", "merge", streamLib, cms::oursMerge, unchecked(cms::streamLibMerge)),
         new Pair("Count-Min 2719x5", "serialize", streamLib, cms::oursSerialize, unchecked(cms::streamLibSerialize)),

@@ -335,9 +335,22 @@ public final class HyperLogLog {
 
   /** Raises register {@code index} to {@code rank} if that is larger; returns the register's previous value. */
   private int raiseDense(int index, int rank) {
+    int old = raiseRegister(dense, index, rank);
+    if (rank > old) {
+      histogram[old]--;
+      histogram[rank]++;
+      if (old == minDenseRegister && histogram[old] == 0) {
+        raiseMinDenseRegister();
+      }
+      cachedEstimate = Double.NaN;
+    }
+    return old;
+  }
+
+  /** Raises packed register {@code index} to {@code rank} if that is larger; returns its previous value. */
+  private static int raiseRegister(byte[] registers, int index, int rank) {
     int at = 3 * (index >>> 2);
     int shift = 6 * (index & 3);
-    byte[] registers = dense;
     int word = (registers[at] & 0xff) | (registers[at + 1] & 0xff) << 8 | (registers[at + 2] & 0xff) << 16;
     int old = (word >>> shift) & 0x3f;
     if (rank > old) {
@@ -345,12 +358,6 @@ public final class HyperLogLog {
       registers[at] = (byte) word;
       registers[at + 1] = (byte) (word >>> 8);
       registers[at + 2] = (byte) (word >>> 16);
-      histogram[old]--;
-      histogram[rank]++;
-      if (old == minDenseRegister && histogram[old] == 0) {
-        raiseMinDenseRegister();
-      }
-      cachedEstimate = Double.NaN;
     }
     return old;
   }
@@ -642,6 +649,18 @@ public final class HyperLogLog {
     invalidateHip();
     if (dense != null && other.dense != null && precision == other.precision) {
       maxDense(other.dense);
+      return;
+    }
+    if (histogramStale && other.dense == null && other.precision >= precision) {
+      // A few sparse entries into registers just read from state (a flush of partials): the registers only, so the
+      // histogram stays stale rather than being recounted for them.
+      int d = SPARSE_PRECISION - precision;
+      for (int entry : other.sparse) {
+        if (entry != 0) {
+          int index = entry >>> 6;
+          raiseRegister(dense, index >>> d, foldedRank(index & ((1 << d) - 1), d, entry & 0x3f));
+        }
+      }
       return;
     }
     ensureHistogram();

@@ -66,6 +66,28 @@ class HyperLogLogFastPathTest {
   }
 
   @Test
+  void sparseMergeIntoRegistersJustReadEqualsTheGeneralPathBitForBit() {
+    SplittableRandom seeds = new SplittableRandom(12);
+    for (int precision : PRECISIONS) {
+      for (int trial = 0; trial < 20; trial++) {
+        HyperLogLog base = randomDense(precision, seeds);
+        base.merge(HyperLogLog.create(precision));
+        // Sparse partials of this precision or a higher one (folded down), small or up to their threshold.
+        int otherPrecision = precision + seeds.nextInt(3);
+        HyperLogLog partial =
+            sketchOf(otherPrecision, seeds.nextLong(), 1 + seeds.nextInt(HyperLogLog.maxSparseEntries(otherPrecision)));
+        assertThat(partial.isSparse()).isTrue();
+        HyperLogLog fast = HyperLogLog.fromBytes(base.toBytes());
+        fast.merge(partial);
+        // The general path: registers whose histogram is up to date, raised entry by entry.
+        HyperLogLog general = base.copy();
+        general.merge(partial);
+        assertSameSketch(fast, general, precision + "/" + trial);
+      }
+    }
+  }
+
+  @Test
   void denseMergeThatChangesNothingKeepsTheEstimate() {
     HyperLogLog big = randomDense(10, new SplittableRandom(3));
     double before = big.copy().registerEstimate();
