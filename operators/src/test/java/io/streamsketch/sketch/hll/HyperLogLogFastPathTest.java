@@ -23,7 +23,11 @@ class HyperLogLogFastPathTest {
 
   /** A sketch of {@code items} random longs drawn from {@code seed}. */
   private static HyperLogLog sketchOf(int precision, long seed, int items) {
-    HyperLogLog sketch = HyperLogLog.create(precision);
+    return updated(HyperLogLog.create(precision), seed, items);
+  }
+
+  /** {@code sketch} updated with {@code items} random longs drawn from {@code seed}. */
+  private static HyperLogLog updated(HyperLogLog sketch, long seed, int items) {
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = 0; i < items; i++) {
       sketch.update(random.nextLong());
@@ -47,12 +51,9 @@ class HyperLogLogFastPathTest {
         HyperLogLog folded = base.copy();
         folded.merge(sketchOf(precision + 1, otherSeed, otherItems));
         // General path 2: no merge of registers at all, but the other stream's items, after dropping HIP state.
-        HyperLogLog updated = base.copy();
-        updated.merge(HyperLogLog.create(precision));
-        SplittableRandom items = new SplittableRandom(otherSeed);
-        for (int i = 0; i < otherItems; i++) {
-          updated.update(items.nextLong());
-        }
+        HyperLogLog withoutHip = base.copy();
+        withoutHip.merge(HyperLogLog.create(precision));
+        HyperLogLog updated = updated(withoutHip, otherSeed, otherItems);
         int[] union = base.registerValues();
         int[] theirs = other.registerValues();
         for (int i = 0; i < union.length; i++) {
