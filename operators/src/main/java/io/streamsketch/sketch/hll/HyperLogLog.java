@@ -161,6 +161,10 @@ public final class HyperLogLog {
    */
   private static final VarHandle LONG_LITTLE_ENDIAN =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LITTLE_ENDIAN =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle SHORT_LITTLE_ENDIAN =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int GROUP_BYTES = 6;
   private static final long GROUP_MASK = (1L << 48) - 1;
   /** Bit 0 of each of the eight 6-bit fields. */
@@ -731,21 +735,29 @@ public final class HyperLogLog {
     byte[] mine = dense;
     int last = mine.length - GROUP_BYTES;
     long changed = 0;
-    // Each long read also takes the next group's first two bytes, which are written back unchanged.
     for (int at = 0; at < last; at += GROUP_BYTES) {
-      long ours = (long) LONG_LITTLE_ENDIAN.get(mine, at);
-      long merged = maxFields(ours & GROUP_MASK, (long) LONG_LITTLE_ENDIAN.get(registers, at) & GROUP_MASK);
+      long ours = (long) LONG_LITTLE_ENDIAN.get(mine, at) & GROUP_MASK;
+      long merged = maxFields(ours, (long) LONG_LITTLE_ENDIAN.get(registers, at) & GROUP_MASK);
       changed |= merged ^ ours;
-      LONG_LITTLE_ENDIAN.set(mine, at, merged | (ours & ~GROUP_MASK));
+      storeGroup(mine, at, merged);
     }
     // The last group is the top six bytes of the array's last eight (an array has at least two groups).
-    long ours = (long) LONG_LITTLE_ENDIAN.get(mine, last - 2);
-    long merged = maxFields(ours >>> 16, (long) LONG_LITTLE_ENDIAN.get(registers, last - 2) >>> 16);
-    changed |= merged ^ (ours >>> 16);
-    LONG_LITTLE_ENDIAN.set(mine, last - 2, merged << 16 | (ours & 0xffff));
-    if ((changed & GROUP_MASK) != 0) {
+    long ours = (long) LONG_LITTLE_ENDIAN.get(mine, last - 2) >>> 16;
+    long merged = maxFields(ours, (long) LONG_LITTLE_ENDIAN.get(registers, last - 2) >>> 16);
+    changed |= merged ^ ours;
+    storeGroup(mine, last, merged);
+    if (changed != 0) {
       markHistogramStale();
     }
+  }
+
+  /**
+   * Writes a group's six bytes as an int and a short: a long store would overlap the next group's load, which then
+   * waits for the store instead of being forwarded from it.
+   */
+  private static void storeGroup(byte[] registers, int at, long group) {
+    INT_LITTLE_ENDIAN.set(registers, at, (int) group);
+    SHORT_LITTLE_ENDIAN.set(registers, at + 4, (short) (group >>> 32));
   }
 
   /** The field-wise maximum of two groups of eight 6-bit fields. */
@@ -958,7 +970,7 @@ public final class HyperLogLog {
       sketch.newDense();
       reader.checkedCount(sketch.dense.length, 1, "register byte");
       reader.buffer().get(sketch.dense);
-      occupied = checkRegisters(sketch.dense, 65 - precision, reader);
+      occupied = checkRegisters(sketch.dense, 65 - precision, hipFlag != 0, reader);
       sketch.markHistogramStale();
     } else {
       throw reader.corrupt("unknown representation " + mode);
@@ -970,22 +982,30 @@ public final class HyperLogLog {
 
   /**
    * Checks that no packed register exceeds {@code maxRank}, eight registers per step with no branch, and returns the
-   * number of non-zero ones; this check is on every restore from state.
+   * number of non-zero ones if {@code countNonZero} (only a sketch with HIP state needs it), else 0. This check is on
+   * every restore from state.
    */
-  private static int checkRegisters(byte[] registers, int maxRank, SketchFormat.Reader reader) {
-    long maxRanks = FIELD_LOW_BITS * maxRank;
+  private static int checkRegisters(byte[] registers, int maxRank, boolean countNonZero, SketchFormat.Reader reader) {
+    long headroom = FIELD_LOW_BITS * (63 - maxRank);
     long tooLarge = 0;
     int nonZero = 0;
     int last = registers.length - GROUP_BYTES;
-    for (int at = 0; at < last; at += GROUP_BYTES) {
-      long group = (long) LONG_LITTLE_ENDIAN.get(registers, at) & GROUP_MASK;
-      tooLarge |= ~fieldsAtLeast(maxRanks, group);
-      nonZero += nonZeroFields(group);
+    // Two loops rather than a branch in one: the count is most of the work.
+    if (countNonZero) {
+      for (int at = 0; at < last; at += GROUP_BYTES) {
+        long group = (long) LONG_LITTLE_ENDIAN.get(registers, at) & GROUP_MASK;
+        tooLarge |= fieldsAbove(group, headroom);
+        nonZero += nonZeroFields(group);
+      }
+    } else {
+      for (int at = 0; at < last; at += GROUP_BYTES) {
+        tooLarge |= fieldsAbove((long) LONG_LITTLE_ENDIAN.get(registers, at) & GROUP_MASK, headroom);
+      }
     }
     long group = (long) LONG_LITTLE_ENDIAN.get(registers, last - 2) >>> 16;
-    tooLarge |= ~fieldsAtLeast(maxRanks, group);
-    nonZero += nonZeroFields(group);
-    if ((tooLarge & FIELD_HIGH_BITS) != 0) {
+    tooLarge |= fieldsAbove(group, headroom);
+    nonZero += countNonZero ? nonZeroFields(group) : 0;
+    if (tooLarge != 0) {
       for (int index = 0; ; index++) {
         int rank = register(registers, index);
         if (rank > maxRank) {
@@ -994,6 +1014,15 @@ public final class HyperLogLog {
       }
     }
     return nonZero;
+  }
+
+  /**
+   * The top bit of each 6-bit field set where the field exceeds {@code maxRank}, given {@code headroom}, the broadcast
+   * {@code 63 − maxRank}, which must be below 32: a field exceeds it exactly when its top bit is set and its low five
+   * bits plus the headroom carry into the top bit (no sum leaves its field: 31 + 31 < 64).
+   */
+  static long fieldsAbove(long group, long headroom) {
+    return group & ((group & FIELD_LOW_FIVE_BITS) + headroom) & FIELD_HIGH_BITS;
   }
 
   /**

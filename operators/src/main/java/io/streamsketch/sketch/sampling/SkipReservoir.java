@@ -328,8 +328,12 @@ public final class SkipReservoir<T> {
     List<T> items = new ArrayList<>(reader.checkedCount(sampleSize, minItemBytes, "item"));
     ByteBuffer in = reader.buffer();
     for (int i = 0; i < sampleSize; i++) {
-      int length = itemLength == VARIABLE_LENGTH ? reader.getInt() : itemLength;
-      reader.checkBytesLeft(length);
+      int length = itemLength;
+      if (itemLength == VARIABLE_LENGTH) {
+        // Fixed-length items all fit: the count was checked against what is left.
+        length = reader.getInt();
+        reader.checkBytesLeft(length);
+      }
       int end = in.position() + length;
       // Read in place: no array per item unless the serializer asks for one.
       T item = serializer.read(in, length);

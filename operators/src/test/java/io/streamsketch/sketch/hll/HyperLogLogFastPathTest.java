@@ -123,6 +123,13 @@ class HyperLogLogFastPathTest {
           assertThat(max >>> 48).isZero();
           assertThat(atLeast & ~(0x041041041041L << 5)).isZero();
           assertThat(HyperLogLog.nonZeroFields(a)).isEqualTo(nonZero);
+          for (int maxRank = 65 - HyperLogLog.MAX_PRECISION; maxRank <= 65 - HyperLogLog.MIN_PRECISION; maxRank++) {
+            long expected = 0;
+            for (int f = 0; f < 8; f++) {
+              expected |= ((a >>> 6 * f) & 0x3f) > maxRank ? 1L << 6 * f + 5 : 0;
+            }
+            assertThat(HyperLogLog.fieldsAbove(a, 0x041041041041L * (63 - maxRank))).isEqualTo(expected);
+          }
         }
       }
     }
