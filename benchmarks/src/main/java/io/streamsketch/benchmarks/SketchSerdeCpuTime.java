@@ -71,9 +71,10 @@ public final class SketchSerdeCpuTime {
         csv.println("sketch,operation,baseline,ours_ns_per_op,baseline_ns_per_op,ratio_median,ratio_min,ratio_max,"
             + "rounds,load_before,load_after");
         for (Result r : results) {
-          csv.printf(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.4f,%.4f,%.4f,%d,%s,%s%n", r.pair.family, r.pair.operation,
-              r.pair.baseline, r.oursNanos, r.theirsNanos, r.ratio, r.minRatio, r.maxRatio, rounds, loadBefore,
-              loadAfter);
+          // The text fields are quoted: an operation's name may hold a comma.
+          csv.printf(Locale.ROOT, "\"%s\",\"%s\",\"%s\",%.1f,%.1f,%.4f,%.4f,%.4f,%d,%s,%s%n", r.pair.family,
+              r.pair.operation, r.pair.baseline, r.oursNanos, r.theirsNanos, r.ratio, r.minRatio, r.maxRatio, rounds,
+              loadBefore, loadAfter);
         }
       }
     }
