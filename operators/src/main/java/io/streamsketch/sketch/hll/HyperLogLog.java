@@ -6,6 +6,7 @@ import io.streamsketch.sketch.SketchFormatException;
 import io.streamsketch.sketch.hash.MurmurHash3;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
@@ -966,11 +967,16 @@ public final class HyperLogLog {
       }
       occupied = count;
     } else if (mode == MODE_DENSE) {
+      ByteBuffer payload = reader.buffer();
+      int from = payload.position();
+      int length = reader.checkedCount(3 * (1 << precision) / 4, 1, "register byte");
+      // A copy of the range, which the JIT need not zero first, then the check.
+      byte[] registers = Arrays.copyOfRange(bytes, payload.arrayOffset() + from, payload.arrayOffset() + from + length);
+      payload.position(from + length);
+      occupied = checkRegisters(registers, 65 - precision, hipFlag != 0, reader);
       sketch.sparse = null;
-      sketch.newDense();
-      reader.checkedCount(sketch.dense.length, 1, "register byte");
-      reader.buffer().get(sketch.dense);
-      occupied = checkRegisters(sketch.dense, 65 - precision, hipFlag != 0, reader);
+      sketch.dense = registers;
+      sketch.histogram = new int[66 - precision];
       sketch.markHistogramStale();
     } else {
       throw reader.corrupt("unknown representation " + mode);
