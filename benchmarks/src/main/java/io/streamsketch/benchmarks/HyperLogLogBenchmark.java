@@ -43,10 +43,15 @@ public class HyperLogLogBenchmark {
   private HyperLogLog oursAccumulator;
   private byte[] oursBytes;
 
+  private byte[] oursStateBytes;
+  private HyperLogLog oursPartial;
+
   private HllSketch theirs;
   private HllSketch theirsOther;
   private Union theirsUnion;
   private byte[] theirsBytes;
+  private byte[] theirsStateBytes;
+  private HllSketch theirsPartial;
 
   @Setup
   public void setUp() {
@@ -72,6 +77,21 @@ public class HyperLogLogBenchmark {
     theirsUnion.update(theirs);
     oursBytes = ours.toBytes();
     theirsBytes = theirs.toCompactByteArray();
+    // Keyed state after merges (no HIP), and a partial of a few users (sparse; DataSketches' list mode).
+    HyperLogLog state = ours.copy();
+    state.merge(oursOther);
+    oursStateBytes = state.toBytes();
+    Union stateUnion = new Union(LG_K);
+    stateUnion.update(theirs);
+    stateUnion.update(theirsOther);
+    theirsStateBytes = stateUnion.toCompactByteArray();
+    oursPartial = HyperLogLog.create(LG_K);
+    theirsPartial = new HllSketch(LG_K, TgtHllType.HLL_8);
+    for (int i = 0; i < 5; i++) {
+      long user = random.nextLong();
+      oursPartial.update(user);
+      theirsPartial.update(user);
+    }
   }
 
   @Benchmark
@@ -114,6 +134,54 @@ public class HyperLogLogBenchmark {
   public Union dataSketchesMerge() {
     theirsUnion.update(theirsOther);
     return theirsUnion;
+  }
+
+  /**
+   * A merge that changes registers, into a new sketch: a copy of one dense sketch merged with another, against a new
+   * union updated with both. No estimate is asked for, as when sketches are flushed into keyed state.
+   */
+  @Benchmark
+  public HyperLogLog oursMergeChanging() {
+    HyperLogLog merged = ours.copy();
+    merged.merge(oursOther);
+    return merged;
+  }
+
+  @Benchmark
+  public Union dataSketchesMergeChanging() {
+    Union union = new Union(LG_K);
+    union.update(theirs);
+    union.update(theirsOther);
+    return union;
+  }
+
+  /** As {@code MergeChanging}, then the estimate, which pays for what the merge left to be recounted (both sides). */
+  @Benchmark
+  public double oursMergeEstimate() {
+    return oursMergeChanging().estimate();
+  }
+
+  @Benchmark
+  public double dataSketchesMergeEstimate() {
+    return dataSketchesMergeChanging().getEstimate();
+  }
+
+  /**
+   * One flush of a partial into keyed state on a serializing backend (RocksDB): read the state's bytes, merge a
+   * partial of five users, write the bytes.
+   */
+  @Benchmark
+  public byte[] oursFlushPartial() {
+    HyperLogLog state = HyperLogLog.fromBytes(oursStateBytes);
+    state.merge(oursPartial);
+    return state.toBytes();
+  }
+
+  @Benchmark
+  public byte[] dataSketchesFlushPartial() {
+    Union state = Union.heapify(theirsStateBytes);
+    state.update(theirsPartial);
+    return state.toCompactByteArray();
   }
 
   @Benchmark

@@ -186,13 +186,18 @@ public final class SketchFormat {
 
     /** Reads {@code length} bytes, checking the length against what is left before allocating. */
     public byte[] getBytes(int length) {
+      checkBytesLeft(length);
+      byte[] out = new byte[length];
+      buffer.get(out);
+      return out;
+    }
+
+    /** Checks that {@code length} is not negative and that that many bytes are left, as before reading them. */
+    public void checkBytesLeft(int length) {
       if (length < 0) {
         throw corrupt("negative length " + length);
       }
       require(length, length + " bytes");
-      byte[] out = new byte[length];
-      buffer.get(out);
-      return out;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.streamsketch.sketch.SketchFormatException;
 import io.streamsketch.sketch.sampling.ItemSerializer;
 import io.streamsketch.sketch.sampling.SkipReservoir;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.CompositeTypeSerializerSnapshot;
@@ -184,7 +185,35 @@ public final class SkipReservoirSerializer<T> extends TypeSerializer<SkipReservo
 
     @Override
     public T fromBytes(byte[] bytes) {
-      in.setBuffer(bytes);
+      return deserialize(bytes, 0, bytes.length);
+    }
+
+    /** Serializes into the scratch buffer and copies from it: no array per item. */
+    @Override
+    public void write(T item, ByteBuffer target) {
+      out.clear();
+      try {
+        serializer.serialize(item, out);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot serialize a reservoir item: " + e.getMessage(), e);
+      }
+      target.put(out.getSharedBuffer(), 0, out.length());
+    }
+
+    /** Deserializes from the reservoir's bytes in place, when they are in an array (they are: the state's bytes). */
+    @Override
+    public T read(ByteBuffer source, int length) {
+      if (!source.hasArray()) {
+        return ItemSerializer.super.read(source, length);
+      }
+      int start = source.position();
+      T item = deserialize(source.array(), source.arrayOffset() + start, length);
+      source.position(start + length);
+      return item;
+    }
+
+    private T deserialize(byte[] bytes, int start, int length) {
+      in.setBuffer(bytes, start, length);
       try {
         return serializer.deserialize(in);
       } catch (IOException e) {

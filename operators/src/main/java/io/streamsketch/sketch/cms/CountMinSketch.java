@@ -432,23 +432,45 @@ public final class CountMinSketch {
     reader.buffer().position(reader.buffer().position() + 8 * cells);
     reader.end();
     for (int row = 0; row < depth; row++) {
-      long rowSum = 0;
-      for (int j = row * width; j < (row + 1) * width; j++) {
-        long counter = table[j];
-        if (counter < 0 || counter > totalCount) {
-          throw reader.corrupt("counter " + counter + " at row " + row + " is outside [0, N = " + totalCount + "]");
-        }
-        // Compared before adding, so the sum cannot overflow.
-        if (counter > totalCount - rowSum) {
-          throw reader.corrupt("row " + row + " sums to more than N = " + totalCount);
-        }
-        rowSum += counter;
-      }
-      if (!conservative && rowSum != totalCount) {
-        throw reader.corrupt("row " + row + " sums to " + rowSum + ", not N = " + totalCount);
-      }
+      checkRow(table, row, width, totalCount, conservative, reader);
     }
     return new CountMinSketch(width, depth, seed, conservative, a, b, table, totalCount);
+  }
+
+  /**
+   * Checks that a row's counters are non-negative and sum to N (standard update) or at most N (conservative update),
+   * which bounds each of them by N too. One pass with no branch per counter: the signs are or-ed together, and the
+   * sum is kept in two halves (high and low 32 bits of each counter) that cannot overflow, at most 2^26 · 2^32 each.
+   */
+  private static void checkRow(
+      long[] table, int row, int width, long totalCount, boolean conservative, SketchFormat.Reader reader) {
+    long signs = 0;
+    long highSum = 0;
+    long lowSum = 0;
+    for (int j = row * width; j < (row + 1) * width; j++) {
+      long counter = table[j];
+      signs |= counter;
+      highSum += counter >>> 32;
+      lowSum += counter & 0xffffffffL;
+    }
+    // The row sum is highSum·2^32 + lowSum = carried·2^32 + (lowSum mod 2^32), compared with N in the same halves.
+    long carried = highSum + (lowSum >>> 32);
+    long low = lowSum & 0xffffffffL;
+    long totalHigh = totalCount >>> 32;
+    long totalLow = totalCount & 0xffffffffL;
+    boolean equal = carried == totalHigh && low == totalLow;
+    if (signs < 0 || carried > totalHigh || (carried == totalHigh && low > totalLow)) {
+      // Name the first counter outside [0, N] if there is one, as the clearer message.
+      for (int j = row * width; j < (row + 1) * width; j++) {
+        if (table[j] < 0 || table[j] > totalCount) {
+          throw reader.corrupt("counter " + table[j] + " at row " + row + " is outside [0, N = " + totalCount + "]");
+        }
+      }
+      throw reader.corrupt("row " + row + " sums to more than N = " + totalCount);
+    }
+    if (!conservative && !equal) {
+      throw reader.corrupt("row " + row + " sums to " + (carried << 32 | low) + ", not N = " + totalCount);
+    }
   }
 
   @Override

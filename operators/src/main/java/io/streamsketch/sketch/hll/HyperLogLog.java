@@ -4,6 +4,10 @@ import io.streamsketch.sketch.SketchFamily;
 import io.streamsketch.sketch.SketchFormat;
 import io.streamsketch.sketch.SketchFormatException;
 import io.streamsketch.sketch.hash.MurmurHash3;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -41,7 +45,10 @@ import java.util.Objects;
  * estimation algorithms for HyperLogLog sketches", 2017, algorithm 6), computed from the histogram of register values
  * with his σ and τ series: unbiased over the whole range, with no empirical bias tables and no switch to linear
  * counting (so no bias hole around 2.5m). The histogram is kept up to date on every register change, so it costs O(q),
- * not O(m), and it is cached until a register changes.
+ * not O(m), and it is cached until a register changes. Two operations leave it stale instead, to be rebuilt in one
+ * pass the first time something needs it (an update, an estimate, a bound): a merge of two dense sketches of the same
+ * precision that changes a register, and reading dense bytes. Both are on the path of every flush of sketches into
+ * keyed state (read, merge, write), where nothing asks for an estimate; DataSketches' union defers the same way.
  *
  * <h2>Sparse and dense representations</h2>
  *
@@ -149,6 +156,25 @@ public final class HyperLogLog {
   private static final double REGISTER_RSE_FACTOR = 1.04;
   private static final double HIP_RSE_FACTOR = Math.sqrt(Math.log(2));
 
+  /*
+   * Eight packed registers are exactly six bytes, so the dense merge and the check of read registers take them as the
+   * low 48 bits of a little-endian long, and work on all eight 6-bit fields at once (SIMD within a register).
+   */
+  private static final VarHandle LONG_LITTLE_ENDIAN =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LITTLE_ENDIAN =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle SHORT_LITTLE_ENDIAN =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final int GROUP_BYTES = 6;
+  private static final long GROUP_MASK = (1L << 48) - 1;
+  /** Bit 0 of each of the eight 6-bit fields. */
+  private static final long FIELD_LOW_BITS = 0x041041041041L;
+  /** Bit 5, the top bit, of each field. */
+  private static final long FIELD_HIGH_BITS = FIELD_LOW_BITS << 5;
+  /** Bits 0 to 4 of each field. */
+  private static final long FIELD_LOW_FIVE_BITS = FIELD_LOW_BITS * 31;
+
   private final long seed;
   private int precision;
   /** Sparse mode: open-addressing set of {@code index << 6 | rank}, 0 = empty slot; null when dense. */
@@ -166,6 +192,11 @@ public final class HyperLogLog {
   private int minDenseRegister;
   /** Dense mode: the register estimate, or NaN after a register changed; derived state, ignored by equals. */
   private double cachedEstimate = Double.NaN;
+  /**
+   * Dense mode: whether {@link #histogram}, {@link #minDenseRegister} and, with HIP state, the change weights are out of
+   * date with the registers, to be rebuilt by {@link #rebuildHistogram} before use (see "Estimators" above).
+   */
+  private boolean histogramStale;
   /** Whether the sketch has only been updated, so that {@link #hipEstimate} is valid. */
   private boolean hipValid = true;
   /** The HIP estimate; 0 when not {@link #hipValid}. */
@@ -230,6 +261,9 @@ public final class HyperLogLog {
 
   private void updateHash(long hash) {
     if (dense != null) {
+      if (histogramStale) {
+        rebuildHistogram();
+      }
       // The sentinel bit caps the leading-zero count at q, so the rank is at most q + 1.
       int rank = Long.numberOfLeadingZeros((hash << precision) | (1L << (precision - 1))) + 1;
       if (rank <= minDenseRegister) {
@@ -306,9 +340,22 @@ public final class HyperLogLog {
 
   /** Raises register {@code index} to {@code rank} if that is larger; returns the register's previous value. */
   private int raiseDense(int index, int rank) {
+    int old = raiseRegister(dense, index, rank);
+    if (rank > old) {
+      histogram[old]--;
+      histogram[rank]++;
+      if (old == minDenseRegister && histogram[old] == 0) {
+        raiseMinDenseRegister();
+      }
+      cachedEstimate = Double.NaN;
+    }
+    return old;
+  }
+
+  /** Raises packed register {@code index} to {@code rank} if that is larger; returns its previous value. */
+  private static int raiseRegister(byte[] registers, int index, int rank) {
     int at = 3 * (index >>> 2);
     int shift = 6 * (index & 3);
-    byte[] registers = dense;
     int word = (registers[at] & 0xff) | (registers[at + 1] & 0xff) << 8 | (registers[at + 2] & 0xff) << 16;
     int old = (word >>> shift) & 0x3f;
     if (rank > old) {
@@ -316,12 +363,6 @@ public final class HyperLogLog {
       registers[at] = (byte) word;
       registers[at + 1] = (byte) (word >>> 8);
       registers[at + 2] = (byte) (word >>> 16);
-      histogram[old]--;
-      histogram[rank]++;
-      if (old == minDenseRegister && histogram[old] == 0) {
-        raiseMinDenseRegister();
-      }
-      cachedEstimate = Double.NaN;
     }
     return old;
   }
@@ -420,6 +461,7 @@ public final class HyperLogLog {
     histogram[0] = m;
     minDenseRegister = 0;
     cachedEstimate = Double.NaN;
+    histogramStale = false;
   }
 
   /**
@@ -439,6 +481,7 @@ public final class HyperLogLog {
       return sparseSize == 0 ? 0 : -SPARSE_BUCKETS * Math.log1p(-sparseSize / SPARSE_BUCKETS);
     }
     if (Double.isNaN(cachedEstimate)) {
+      ensureHistogram();
       cachedEstimate = ertlEstimate(histogram, precision);
     }
     return cachedEstimate;
@@ -513,7 +556,11 @@ public final class HyperLogLog {
 
   /** The number of sparse entries, or non-zero dense registers. */
   private int occupied() {
-    return dense == null ? sparseSize : (1 << precision) - histogram[0];
+    if (dense == null) {
+      return sparseSize;
+    }
+    ensureHistogram();
+    return (1 << precision) - histogram[0];
   }
 
   /**
@@ -605,6 +652,23 @@ public final class HyperLogLog {
       return;
     }
     invalidateHip();
+    if (dense != null && other.dense != null && precision == other.precision) {
+      maxDense(other.dense);
+      return;
+    }
+    if (histogramStale && other.dense == null && other.precision >= precision) {
+      // A few sparse entries into registers just read from state (a flush of partials): the registers only, so the
+      // histogram stays stale rather than being recounted for them.
+      int d = SPARSE_PRECISION - precision;
+      for (int entry : other.sparse) {
+        if (entry != 0) {
+          int index = entry >>> 6;
+          raiseRegister(dense, index >>> d, foldedRank(index & ((1 << d) - 1), d, entry & 0x3f));
+        }
+      }
+      return;
+    }
+    ensureHistogram();
     reducePrecision(Math.min(precision, other.precision));
     if (other.dense == null) {
       for (int entry : other.sparse) {
@@ -664,31 +728,97 @@ public final class HyperLogLog {
     }
   }
 
-  /** Register-wise max with same-precision registers, three bytes (four registers) at a time. */
+  /**
+   * Register-wise max with same-precision registers, eight at a time (see {@link #LONG_LITTLE_ENDIAN}). The histogram
+   * is left stale if a register changed: counting the changes here would cost a branch per register.
+   */
   private void maxDense(byte[] registers) {
     byte[] mine = dense;
-    for (int at = 0; at < mine.length; at += 3) {
-      int ours = (mine[at] & 0xff) | (mine[at + 1] & 0xff) << 8 | (mine[at + 2] & 0xff) << 16;
-      int theirs = (registers[at] & 0xff) | (registers[at + 1] & 0xff) << 8 | (registers[at + 2] & 0xff) << 16;
-      if (ours == theirs) {
-        continue;
-      }
-      int merged = ours;
-      for (int shift = 0; shift < 24; shift += 6) {
-        int old = (ours >>> shift) & 0x3f;
-        int rank = (theirs >>> shift) & 0x3f;
-        if (rank > old) {
-          merged = (merged & ~(0x3f << shift)) | rank << shift;
-          histogram[old]--;
-          histogram[rank]++;
-        }
-      }
-      mine[at] = (byte) merged;
-      mine[at + 1] = (byte) (merged >>> 8);
-      mine[at + 2] = (byte) (merged >>> 16);
+    int last = mine.length - GROUP_BYTES;
+    long changed = 0;
+    for (int at = 0; at < last; at += GROUP_BYTES) {
+      long ours = (long) LONG_LITTLE_ENDIAN.get(mine, at) & GROUP_MASK;
+      long merged = maxFields(ours, (long) LONG_LITTLE_ENDIAN.get(registers, at) & GROUP_MASK);
+      changed |= merged ^ ours;
+      storeGroup(mine, at, merged);
     }
-    raiseMinDenseRegister();
+    // The last group is the top six bytes of the array's last eight (an array has at least two groups).
+    long ours = (long) LONG_LITTLE_ENDIAN.get(mine, last - 2) >>> 16;
+    long merged = maxFields(ours, (long) LONG_LITTLE_ENDIAN.get(registers, last - 2) >>> 16);
+    changed |= merged ^ ours;
+    storeGroup(mine, last, merged);
+    if (changed != 0) {
+      markHistogramStale();
+    }
+  }
+
+  /**
+   * Writes a group's six bytes as an int and a short: a long store would overlap the next group's load, which then
+   * waits for the store instead of being forwarded from it.
+   */
+  private static void storeGroup(byte[] registers, int at, long group) {
+    INT_LITTLE_ENDIAN.set(registers, at, (int) group);
+    SHORT_LITTLE_ENDIAN.set(registers, at + 4, (short) (group >>> 32));
+  }
+
+  /** The field-wise maximum of two groups of eight 6-bit fields. */
+  static long maxFields(long a, long b) {
+    long aAtLeastB = fieldsAtLeast(a, b);
+    // Spread each field's flag (its top bit) over the field's six bits.
+    long takeA = (aAtLeastB >>> 5) * 0x3f;
+    return (a & takeA) | (b & ~takeA);
+  }
+
+  /**
+   * The top bit of each 6-bit field set where {@code a}'s field is at least {@code b}'s (unsigned), else clear. The
+   * low five bits are compared by a subtraction that cannot borrow across fields ({@code 32 + a − b ≥ 1}), whose top
+   * bit is the result where the top bits of a and b agree; where they differ, a's top bit is.
+   */
+  static long fieldsAtLeast(long a, long b) {
+    long lowAtLeast = (a | FIELD_HIGH_BITS) - (b & FIELD_LOW_FIVE_BITS);
+    return ((a & ~b) | (~(a ^ b) & lowAtLeast)) & FIELD_HIGH_BITS;
+  }
+
+  /** The number of non-zero fields among eight 6-bit fields. */
+  static int nonZeroFields(long group) {
+    // A field's low five bits plus 31 reach its top bit unless they are all 0; no carry leaves a field.
+    return Long.bitCount((((group & FIELD_LOW_FIVE_BITS) + FIELD_LOW_FIVE_BITS) | group) & FIELD_HIGH_BITS);
+  }
+
+  private void markHistogramStale() {
+    histogramStale = true;
     cachedEstimate = Double.NaN;
+  }
+
+  private void ensureHistogram() {
+    if (histogramStale) {
+      rebuildHistogram();
+    }
+  }
+
+  /** Recounts the histogram from the registers, with the smallest register and, with HIP state, the change weights. */
+  private void rebuildHistogram() {
+    // One histogram per position in a three-byte word, so that equal registers in a row do not wait on each other's
+    // increment of the same counter.
+    int[] counts = new int[4 << 6];
+    byte[] registers = dense;
+    for (int at = 0; at < registers.length; at += 3) {
+      int word = (registers[at] & 0xff) | (registers[at + 1] & 0xff) << 8 | (registers[at + 2] & 0xff) << 16;
+      counts[word & 0x3f]++;
+      counts[64 | (word >>> 6) & 0x3f]++;
+      counts[128 | (word >>> 12) & 0x3f]++;
+      counts[192 | word >>> 18]++;
+    }
+    for (int rank = 0; rank < histogram.length; rank++) {
+      histogram[rank] = counts[rank] + counts[64 | rank] + counts[128 | rank] + counts[192 | rank];
+    }
+    histogramStale = false;
+    cachedEstimate = Double.NaN;
+    minDenseRegister = 0;
+    raiseMinDenseRegister();
+    if (hipValid) {
+      resetChangeWeights();
+    }
   }
 
   /** Moves {@link #minDenseRegister} up to the lowest value some register holds. */
@@ -711,7 +841,7 @@ public final class HyperLogLog {
   }
 
   public boolean isEmpty() {
-    return dense == null ? sparseSize == 0 : histogram[0] == 1 << precision;
+    return occupied() == 0;
   }
 
   /** The m register values at the current precision (sparse entries folded down); for tests and debugging. */
@@ -743,6 +873,7 @@ public final class HyperLogLog {
     copy.histogram = histogram == null ? null : histogram.clone();
     copy.minDenseRegister = minDenseRegister;
     copy.cachedEstimate = cachedEstimate;
+    copy.histogramStale = histogramStale;
     copy.hipValid = hipValid;
     copy.hipEstimate = hipEstimate;
     copy.changeWeightHigh = changeWeightHigh;
@@ -811,6 +942,7 @@ public final class HyperLogLog {
     int hipFlag = reader.getByte();
     double hipEstimate = reader.getDouble();
     HyperLogLog sketch = new HyperLogLog(precision, seed);
+    int occupied;
     if (mode == MODE_SPARSE) {
       int count = reader.getInt();
       if (count < 0 || count > maxSparseEntries(precision)) {
@@ -833,38 +965,77 @@ public final class HyperLogLog {
         previousIndex = index;
         sketch.addSparse(index, rank);
       }
+      occupied = count;
     } else if (mode == MODE_DENSE) {
+      ByteBuffer payload = reader.buffer();
+      int from = payload.position();
+      int length = reader.checkedCount(3 * (1 << precision) / 4, 1, "register byte");
+      // A copy of the range, which the JIT need not zero first, then the check.
+      byte[] registers = Arrays.copyOfRange(bytes, payload.arrayOffset() + from, payload.arrayOffset() + from + length);
+      payload.position(from + length);
+      occupied = checkRegisters(registers, 65 - precision, hipFlag != 0, reader);
       sketch.sparse = null;
-      sketch.newDense();
-      reader.checkedCount(sketch.dense.length, 1, "register byte");
-      reader.buffer().get(sketch.dense);
-      int maxRank = 65 - precision;
-      int[] histogram = sketch.histogram;
-      histogram[0] = 0;
-      byte[] registers = sketch.dense;
-      // Four registers per three bytes, as maxDense reads them: this check is on every restore from state.
-      for (int at = 0; at < registers.length; at += 3) {
-        int word = (registers[at] & 0xff) | (registers[at + 1] & 0xff) << 8 | (registers[at + 2] & 0xff) << 16;
-        for (int shift = 0; shift < 24; shift += 6) {
-          int rank = (word >>> shift) & 0x3f;
-          if (rank > maxRank) {
-            int index = at / 3 * 4 + shift / 6;
-            throw reader.corrupt("register " + index + " holds " + rank + ", more than " + maxRank);
-          }
-          histogram[rank]++;
-        }
-      }
-      sketch.raiseMinDenseRegister();
+      sketch.dense = registers;
+      sketch.histogram = new int[66 - precision];
+      sketch.markHistogramStale();
     } else {
       throw reader.corrupt("unknown representation " + mode);
     }
     reader.end();
-    sketch.readHipState(hipFlag, hipEstimate, reader);
+    sketch.readHipState(hipFlag, hipEstimate, occupied, reader);
     return sketch;
   }
 
-  /** Checks and sets the HIP state read for this sketch's registers, and recomputes the change weights. */
-  private void readHipState(int hipFlag, double estimate, SketchFormat.Reader reader) {
+  /**
+   * Checks that no packed register exceeds {@code maxRank}, eight registers per step with no branch, and returns the
+   * number of non-zero ones if {@code countNonZero} (only a sketch with HIP state needs it), else 0. This check is on
+   * every restore from state.
+   */
+  private static int checkRegisters(byte[] registers, int maxRank, boolean countNonZero, SketchFormat.Reader reader) {
+    long headroom = FIELD_LOW_BITS * (63 - maxRank);
+    long tooLarge = 0;
+    int nonZero = 0;
+    int last = registers.length - GROUP_BYTES;
+    // Two loops rather than a branch in one: the count is most of the work.
+    if (countNonZero) {
+      for (int at = 0; at < last; at += GROUP_BYTES) {
+        long group = (long) LONG_LITTLE_ENDIAN.get(registers, at) & GROUP_MASK;
+        tooLarge |= fieldsAbove(group, headroom);
+        nonZero += nonZeroFields(group);
+      }
+    } else {
+      for (int at = 0; at < last; at += GROUP_BYTES) {
+        tooLarge |= fieldsAbove((long) LONG_LITTLE_ENDIAN.get(registers, at) & GROUP_MASK, headroom);
+      }
+    }
+    long group = (long) LONG_LITTLE_ENDIAN.get(registers, last - 2) >>> 16;
+    tooLarge |= fieldsAbove(group, headroom);
+    nonZero += countNonZero ? nonZeroFields(group) : 0;
+    if (tooLarge != 0) {
+      for (int index = 0; ; index++) {
+        int rank = register(registers, index);
+        if (rank > maxRank) {
+          throw reader.corrupt("register " + index + " holds " + rank + ", more than " + maxRank);
+        }
+      }
+    }
+    return nonZero;
+  }
+
+  /**
+   * The top bit of each 6-bit field set where the field exceeds {@code maxRank}, given {@code headroom}, the broadcast
+   * {@code 63 − maxRank}, which must be below 32: a field exceeds it exactly when its top bit is set and its low five
+   * bits plus the headroom carry into the top bit (no sum leaves its field: 31 + 31 < 64).
+   */
+  static long fieldsAbove(long group, long headroom) {
+    return group & ((group & FIELD_LOW_FIVE_BITS) + headroom) & FIELD_HIGH_BITS;
+  }
+
+  /**
+   * Checks and sets the HIP state read for this sketch's registers, of which {@code occupied} are non-zero (sparse
+   * entries), and recomputes the change weights (dense: when the histogram is rebuilt).
+   */
+  private void readHipState(int hipFlag, double estimate, int occupied, SketchFormat.Reader reader) {
     if (hipFlag == 0) {
       if (Double.doubleToRawLongBits(estimate) != 0) {
         throw reader.corrupt("HIP estimate " + estimate + " without HIP state, expected 0");
@@ -876,7 +1047,6 @@ public final class HyperLogLog {
       throw reader.corrupt("HIP state flag " + hipFlag + " is neither 0 nor 1");
     }
     // Each state change adds at least 1, and each sparse entry or non-zero register took one.
-    int occupied = occupied();
     if (!Double.isFinite(estimate) || estimate < occupied
         || (occupied == 0 && Double.doubleToRawLongBits(estimate) != 0)) {
       throw reader.corrupt(
@@ -884,7 +1054,9 @@ public final class HyperLogLog {
               + (dense == null ? "sparse entries" : "registers") + " or non-zero for an empty sketch");
     }
     hipEstimate = estimate;
-    resetChangeWeights();
+    if (dense == null) {
+      resetChangeWeights();
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.streamsketch.sketch.sampling;
 
 import io.streamsketch.sketch.SketchFormatException;
+import java.nio.ByteBuffer;
 
 /**
  * Turns the items of a {@link SkipReservoir} into bytes and back. The reservoir frames each item with its length,
@@ -31,5 +32,35 @@ public interface ItemSerializer<T> {
    */
   default int fixedLength() {
     return -1;
+  }
+
+  /**
+   * Writes one non-null item at {@code out}'s position, advancing it by the item's length. The reservoir calls this
+   * for items of a {@link #fixedLength()}, whose space it reserves up front; an implementation that writes them
+   * directly (as {@link LongItemSerializer} does) spares the reservoir an array per item. The default writes {@link
+   * #toBytes}.
+   *
+   * @throws IllegalStateException if the item's bytes are not {@link #fixedLength()} long
+   */
+  default void write(T item, ByteBuffer out) {
+    byte[] bytes = toBytes(item);
+    if (fixedLength() > 0 && bytes.length != fixedLength()) {
+      throw new IllegalStateException(
+          "item serializer declares a fixed length of " + fixedLength() + " bytes but wrote " + bytes.length);
+    }
+    out.put(bytes);
+  }
+
+  /**
+   * Reads the item that takes the next {@code length} bytes of {@code in} (which holds at least that many),
+   * advancing its position by exactly {@code length}. An implementation that reads in place spares the reservoir an
+   * array per item; the default calls {@link #fromBytes} on a copy.
+   *
+   * @throws SketchFormatException if the bytes cannot be an item
+   */
+  default T read(ByteBuffer in, int length) {
+    byte[] bytes = new byte[length];
+    in.get(bytes);
+    return fromBytes(bytes);
   }
 }

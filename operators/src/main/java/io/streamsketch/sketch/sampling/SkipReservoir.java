@@ -3,6 +3,8 @@ package io.streamsketch.sketch.sampling;
 import io.streamsketch.sketch.SketchFamily;
 import io.streamsketch.sketch.SketchFormat;
 import io.streamsketch.sketch.SketchFormatException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -236,16 +238,15 @@ public final class SkipReservoir<T> {
   /** Serializes this reservoir in the format of the class documentation, its items with {@code serializer}. */
   public byte[] toBytes(ItemSerializer<? super T> serializer) {
     int itemLength = serializer.fixedLength() > 0 ? serializer.fixedLength() : VARIABLE_LENGTH;
-    List<byte[]> encoded = new ArrayList<>(items.size());
-    long payloadBytes = FIXED_PAYLOAD_BYTES;
-    for (T item : items) {
-      byte[] bytes = serializer.toBytes(item);
-      if (itemLength != VARIABLE_LENGTH && bytes.length != itemLength) {
-        throw new IllegalStateException(
-            "item serializer declares a fixed length of " + itemLength + " bytes but wrote " + bytes.length);
+    // Items of a fixed length are written straight into the output; others are encoded first to learn their size.
+    List<byte[]> encoded = itemLength == VARIABLE_LENGTH ? new ArrayList<>(items.size()) : null;
+    long payloadBytes = FIXED_PAYLOAD_BYTES + (long) items.size() * Math.max(itemLength, 0);
+    if (encoded != null) {
+      for (T item : items) {
+        byte[] bytes = serializer.toBytes(item);
+        encoded.add(bytes);
+        payloadBytes += Integer.BYTES + bytes.length;
       }
-      encoded.add(bytes);
-      payloadBytes += (itemLength == VARIABLE_LENGTH ? Integer.BYTES : 0) + bytes.length;
     }
     if (payloadBytes > Integer.MAX_VALUE - SketchFormat.HEADER_BYTES - SketchFormat.TRAILER_BYTES) {
       throw new IllegalStateException("the serialized reservoir would exceed 2 GiB: " + payloadBytes + " bytes");
@@ -253,13 +254,34 @@ public final class SkipReservoir<T> {
     SketchFormat.Writer writer = SketchFormat.writer(SketchFamily.SKIP_RESERVOIR, SERIAL_VERSION, (int) payloadBytes);
     writer.putInt(k).putLong(itemsSeen).putDouble(threshold).putLong(nextStoredIndex - itemsSeen - 1).putInt(items.size());
     writer.putInt(itemLength);
-    for (byte[] bytes : encoded) {
-      if (itemLength == VARIABLE_LENGTH) {
+    if (encoded != null) {
+      for (byte[] bytes : encoded) {
         writer.putInt(bytes.length);
+        writer.putBytes(bytes);
       }
-      writer.putBytes(bytes);
+    } else {
+      writeFixedLength(items, serializer, itemLength, writer.buffer());
     }
     return writer.finish();
+  }
+
+  /** Writes each item in place, checking that it takes exactly the declared length. */
+  private static <T> void writeFixedLength(
+      List<T> items, ItemSerializer<? super T> serializer, int itemLength, ByteBuffer out) {
+    for (T item : items) {
+      int start = out.position();
+      try {
+        serializer.write(item, out);
+      } catch (BufferOverflowException e) {
+        throw new IllegalStateException(
+            "item serializer declares a fixed length of " + itemLength + " bytes but wrote more", e);
+      }
+      int written = out.position() - start;
+      if (written != itemLength) {
+        throw new IllegalStateException(
+            "item serializer declares a fixed length of " + itemLength + " bytes but wrote " + written);
+      }
+    }
   }
 
   /** Reads a reservoir written by {@link #toBytes}; it continues with an unseeded {@link SplittableRandom}. */
@@ -304,10 +326,22 @@ public final class SkipReservoir<T> {
     // Each item takes at least 1 fixed or 4 length bytes, so the count is checked before allocating for it.
     int minItemBytes = itemLength == VARIABLE_LENGTH ? Integer.BYTES : itemLength;
     List<T> items = new ArrayList<>(reader.checkedCount(sampleSize, minItemBytes, "item"));
+    ByteBuffer in = reader.buffer();
     for (int i = 0; i < sampleSize; i++) {
-      T item = serializer.fromBytes(reader.getBytes(itemLength == VARIABLE_LENGTH ? reader.getInt() : itemLength));
+      int length = itemLength;
+      if (itemLength == VARIABLE_LENGTH) {
+        // Fixed-length items all fit: the count was checked against what is left.
+        length = reader.getInt();
+        reader.checkBytesLeft(length);
+      }
+      int end = in.position() + length;
+      // Read in place: no array per item unless the serializer asks for one.
+      T item = serializer.read(in, length);
       if (item == null) {
         throw reader.corrupt("item " + i + " deserialized to null");
+      }
+      if (in.position() != end) {
+        throw reader.corrupt("item " + i + " took " + (in.position() - end + length) + " of its " + length + " bytes");
       }
       items.add(item);
     }

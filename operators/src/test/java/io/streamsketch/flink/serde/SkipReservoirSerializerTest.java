@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
+import io.streamsketch.sketch.sampling.ItemSerializer;
 import io.streamsketch.sketch.sampling.SkipReservoir;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
@@ -14,6 +15,8 @@ import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +58,54 @@ class SkipReservoirSerializerTest {
   class LongItems extends ReservoirSerializerContract<Long> {
     LongItems() {
       super(Types.LONG, i -> (long) i * 1_000_003);
+    }
+
+    /**
+     * Fixed-length items are written into the state bytes and read from them in place; the bytes are those of the
+     * general path, which goes through one array per item (Flink's own serializer of each item).
+     */
+    @Test
+    void inPlaceItemsGiveTheBytesOfTheArrayPath() throws Exception {
+      TypeSerializer<Long> longs = Types.LONG.createSerializer(noGenericTypes());
+      ItemSerializer<Long> arrays =
+          new ItemSerializer<>() {
+            @Override
+            public byte[] toBytes(Long item) {
+              DataOutputSerializer out = new DataOutputSerializer(8);
+              try {
+                longs.serialize(item, out);
+              } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+              }
+              return out.getCopyOfBuffer();
+            }
+
+            @Override
+            public Long fromBytes(byte[] bytes) {
+              try {
+                return longs.deserialize(new DataInputDeserializer(bytes));
+              } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+              }
+            }
+
+            @Override
+            public int fixedLength() {
+              return 8;
+            }
+          };
+      TypeSerializer<SkipReservoir<Long>> serializer = createSerializer();
+      for (SkipReservoir<Long> reservoir : getTestData()) {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(reservoir, out);
+        byte[] expected = reservoir.toBytes(arrays);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        assertThat(in.readInt()).isEqualTo(expected.length);
+        byte[] written = new byte[expected.length];
+        in.readFully(written);
+        assertThat(written).isEqualTo(expected);
+        assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()))).isEqualTo(reservoir);
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamsketch.sketch.SketchFamily;
 import io.streamsketch.sketch.SketchFormatException;
 import io.streamsketch.sketch.testing.ZipfGenerator;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -286,5 +287,84 @@ class CountMinSketchTest {
         .hasMessageContaining("outside [0, N = 9]");
     assertThatThrownBy(() -> CountMinSketch.fromBytes(editedWithValidChecksum(valid, b -> b.putLong(29 + 16 * 3, -5))))
         .hasMessageContaining("outside [0, N");
+  }
+
+  /** Counters start after the header and the rows' coefficients: offset 29 + 16·depth. */
+  private static byte[] withCounters(byte[] valid, int depth, long totalCount, boolean conservative, long... counters) {
+    return editedWithValidChecksum(valid, b -> {
+      b.put(20, (byte) (conservative ? 1 : 0));
+      b.putLong(21, totalCount);
+      for (int i = 0; i < counters.length; i++) {
+        b.putLong(29 + 16 * depth + 8 * i, counters[i]);
+      }
+    });
+  }
+
+  @Test
+  void rowChecksHoldForCountersNearTheLimitOfALong() {
+    byte[] valid = CountMinSketch.builder().dimensions(4, 1).seed(5).build().toBytes();
+    long max = Long.MAX_VALUE;
+    assertThat(CountMinSketch.fromBytes(withCounters(valid, 1, max, false, max - 1, 1, 0, 0)).totalCount())
+        .isEqualTo(max);
+    assertThat(CountMinSketch.fromBytes(withCounters(valid, 1, max, true, max, 0, 0, 0)).totalCount()).isEqualTo(max);
+    // Sums that wrap around a long must not pass for small ones.
+    assertThatThrownBy(() -> CountMinSketch.fromBytes(withCounters(valid, 1, max, false, max, 1, 0, 0)))
+        .isInstanceOf(SketchFormatException.class)
+        .hasMessageContaining("row 0 sums to more than N = " + max);
+    assertThatThrownBy(() -> CountMinSketch.fromBytes(withCounters(valid, 1, max, true, 1L << 62, 1L << 62, 1L << 62, 0)))
+        .hasMessageContaining("row 0 sums to more than N");
+    assertThatThrownBy(() -> CountMinSketch.fromBytes(withCounters(valid, 1, max, true, max, max, max, max)))
+        .hasMessageContaining("row 0 sums to more than N");
+    assertThatThrownBy(() -> CountMinSketch.fromBytes(withCounters(valid, 1, max, true, 3, Long.MIN_VALUE, 0, 0)))
+        .hasMessageContaining("counter -9223372036854775808 at row 0 is outside [0, N");
+  }
+
+  /** The row checks against their definition, on random tables: accepted exactly when the definition holds. */
+  @Test
+  void rowChecksAcceptExactlyTheValidTables() {
+    SplittableRandom random = new SplittableRandom(17);
+    int width = 5;
+    int depth = 2;
+    byte[] valid = CountMinSketch.builder().dimensions(width, depth).seed(5).build().toBytes();
+    for (int trial = 0; trial < 5_000; trial++) {
+      boolean conservative = random.nextBoolean();
+      // Small values, huge ones and values near N, so sums land below, at and above N, and overflow.
+      long total = random.nextBoolean() ? random.nextLong(20) : Long.MAX_VALUE - random.nextLong(3);
+      long[] counters = new long[width * depth];
+      for (int i = 0; i < counters.length; i++) {
+        counters[i] = switch (random.nextInt(4)) {
+          case 0 -> random.nextLong(6);
+          case 1 -> total / width + random.nextLong(-1, 2);
+          case 2 -> random.nextLong();
+          default -> 0;
+        };
+      }
+      if (random.nextBoolean()) {
+        // Often make each row sum to N exactly (modulo 2^64: the reference below decides).
+        for (int row = 0; row < depth; row++) {
+          long sum = 0;
+          for (int j = row * width; j < (row + 1) * width - 1; j++) {
+            sum += counters[j];
+          }
+          counters[(row + 1) * width - 1] = total - sum;
+        }
+      }
+      boolean expected = true;
+      for (int row = 0; row < depth; row++) {
+        BigInteger sum = BigInteger.ZERO;
+        for (int j = row * width; j < (row + 1) * width; j++) {
+          expected &= counters[j] >= 0;
+          sum = sum.add(BigInteger.valueOf(counters[j]));
+        }
+        int order = sum.compareTo(BigInteger.valueOf(total));
+        expected &= conservative ? order <= 0 : order == 0;
+      }
+      byte[] bytes = withCounters(valid, depth, total, conservative, counters);
+      if (expected) {
+        assertThat(CountMinSketch.fromBytes(bytes).totalCount()).isEqualTo(total);
+      } else {
+        assertThatThrownBy(() -> CountMinSketch.fromBytes(bytes)).isInstanceOf(SketchFormatException.class);
+      }
+    }
   }
 }

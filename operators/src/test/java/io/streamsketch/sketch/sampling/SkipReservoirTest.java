@@ -7,6 +7,7 @@ import io.streamsketch.sketch.SketchFamily;
 import io.streamsketch.sketch.SketchFormat;
 import io.streamsketch.sketch.SketchFormatException;
 import io.streamsketch.sketch.bloom.BloomFilter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -281,6 +282,106 @@ class SkipReservoirTest {
     assertThatThrownBy(() -> reservoir.toBytes(lying))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("item serializer declares a fixed length of 2 bytes but wrote 3");
+  }
+
+  /** Only the array methods: the general path, which the in-place one must match byte for byte. */
+  private static <T> ItemSerializer<T> arraysOnly(ItemSerializer<T> serializer) {
+    return new ItemSerializer<>() {
+      @Override
+      public byte[] toBytes(T item) {
+        return serializer.toBytes(item);
+      }
+
+      @Override
+      public T fromBytes(byte[] bytes) {
+        return serializer.fromBytes(bytes);
+      }
+
+      @Override
+      public int fixedLength() {
+        return serializer.fixedLength();
+      }
+    };
+  }
+
+  @Test
+  void fixedLengthItemsAreWrittenAndReadInPlaceAsTheArrayPathWouldBe() {
+    ItemSerializer<Long> inPlaceOnly =
+        new ItemSerializer<>() {
+          @Override
+          public byte[] toBytes(Long item) {
+            throw new AssertionError("an array per item");
+          }
+
+          @Override
+          public Long fromBytes(byte[] bytes) {
+            throw new AssertionError("an array per item");
+          }
+
+          @Override
+          public int fixedLength() {
+            return Long.BYTES;
+          }
+
+          @Override
+          public void write(Long item, ByteBuffer out) {
+            LongItemSerializer.INSTANCE.write(item, out);
+          }
+
+          @Override
+          public Long read(ByteBuffer in, int length) {
+            return LongItemSerializer.INSTANCE.read(in, length);
+          }
+        };
+    SplittableRandom seeds = new SplittableRandom(21);
+    for (int trial = 0; trial < 50; trial++) {
+      int k = 1 + seeds.nextInt(300);
+      SkipReservoir<Long> reservoir = SkipReservoir.create(k, seeds.split());
+      seeds.longs(seeds.nextInt(2_000)).forEach(reservoir::update);
+      byte[] general = reservoir.toBytes(arraysOnly(LongItemSerializer.INSTANCE));
+      assertThat(reservoir.toBytes(inPlaceOnly)).isEqualTo(general);
+      assertThat(reservoir.toBytes(LongItemSerializer.INSTANCE)).isEqualTo(general);
+      assertThat(SkipReservoir.fromBytes(general, inPlaceOnly)).isEqualTo(reservoir);
+      assertThat(SkipReservoir.fromBytes(general, arraysOnly(LongItemSerializer.INSTANCE))).isEqualTo(reservoir);
+    }
+    // A big-endian buffer gets the same little-endian bytes.
+    ByteBuffer bigEndian = ByteBuffer.allocate(8);
+    LongItemSerializer.INSTANCE.write(0x0102030405060708L, bigEndian);
+    assertThat(bigEndian.array()).containsExactly(8, 7, 6, 5, 4, 3, 2, 1);
+    assertThat(LongItemSerializer.INSTANCE.read(bigEndian.flip(), 8)).isEqualTo(0x0102030405060708L);
+  }
+
+  @Test
+  void anItemReadThatTakesTheWrongNumberOfBytesIsCorruption() {
+    ItemSerializer<Long> shortReads =
+        new ItemSerializer<>() {
+          @Override
+          public byte[] toBytes(Long item) {
+            return LongItemSerializer.INSTANCE.toBytes(item);
+          }
+
+          @Override
+          public Long fromBytes(byte[] bytes) {
+            return LongItemSerializer.INSTANCE.fromBytes(bytes);
+          }
+
+          @Override
+          public int fixedLength() {
+            return Long.BYTES;
+          }
+
+          @Override
+          public Long read(ByteBuffer in, int length) {
+            return (long) in.getInt();
+          }
+        };
+    byte[] bytes = fed(3, 0, 10, new SplittableRandom(2)).toBytes(LongItemSerializer.INSTANCE);
+    assertThatThrownBy(() -> SkipReservoir.fromBytes(bytes, shortReads))
+        .isInstanceOf(SketchFormatException.class)
+        .hasMessageContaining("item 0 took 4 of its 8 bytes");
+    assertThatThrownBy(() -> SkipReservoir.fromBytes(forged(1, 5, 0.5, 0, 1, 8, new byte[7]), LongItemSerializer.INSTANCE))
+        .isInstanceOf(SketchFormatException.class)
+        .hasMessageContaining("item count 1 does not fit in the 7 bytes left");
   }
 
   @Test
