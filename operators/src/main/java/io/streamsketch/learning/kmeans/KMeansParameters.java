@@ -1,7 +1,9 @@
 package io.streamsketch.learning.kmeans;
 
+import java.io.Serializable;
+
 /**
- * The validated parameters of a {@link StreamingKMeans} model.
+ * The validated parameters of a {@link StreamingKMeans} model; serializable, as Flink functions carry them.
  *
  * @param k number of centres, at least 1
  * @param dimension length of every point, at least 1
@@ -9,7 +11,8 @@ package io.streamsketch.learning.kmeans;
  * @param decayUnit whether α applies per batch or per point
  * @param seed seeds the choice of the initial centres (k-means++ on the first non-empty batch)
  */
-public record KMeansParameters(int k, int dimension, double decayFactor, DecayUnit decayUnit, long seed) {
+public record KMeansParameters(int k, int dimension, double decayFactor, DecayUnit decayUnit, long seed)
+    implements Serializable {
   /** Larger k or dimension is a configuration mistake, and bounds what a corrupt state may ask to allocate. */
   public static final int MAX_K = 10_000;
 

@@ -80,6 +80,7 @@ public final class BayesianLinearRegression implements LinearRegressionModel {
     points += batch.length;
   }
 
+  @Override
   public BayesianParameters parameters() {
     return parameters;
   }

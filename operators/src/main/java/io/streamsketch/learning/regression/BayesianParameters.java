@@ -1,5 +1,7 @@
 package io.streamsketch.learning.regression;
 
+import java.io.Serializable;
+
 /**
  * The validated parameters of {@link BayesianLinearRegression}: the model y = w·x + ε with ε ~ N(0, 1/β) and the
  * prior w ~ N(0, (1/α)·I).
@@ -8,7 +10,8 @@ package io.streamsketch.learning.regression;
  * @param priorPrecision α &gt; 0: the prior's precision per weight (small is a weak prior)
  * @param noisePrecision β &gt; 0: 1 / the noise variance, assumed known
  */
-public record BayesianParameters(int dimension, double priorPrecision, double noisePrecision) {
+public record BayesianParameters(int dimension, double priorPrecision, double noisePrecision)
+    implements Serializable {
   /** The posterior keeps a d × d matrix, so d is kept small. */
   public static final int MAX_DIMENSION = 1_000;
 

@@ -2,6 +2,9 @@ package io.streamsketch.learning.regression;
 
 /** A linear model y ≈ w·x updated one mini-batch at a time. */
 public interface LinearRegressionModel {
+  /** The model's parameters, a record: a restored model is used only with the parameters it was built with. */
+  Record parameters();
+
   /** Number of features (include a constant 1 feature for an intercept). */
   int dimension();
 

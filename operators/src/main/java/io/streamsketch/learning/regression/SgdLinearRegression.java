@@ -78,6 +78,7 @@ public final class SgdLinearRegression implements LinearRegressionModel {
     points += batch.length;
   }
 
+  @Override
   public SgdParameters parameters() {
     return parameters;
   }

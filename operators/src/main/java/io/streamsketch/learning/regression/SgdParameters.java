@@ -1,5 +1,7 @@
 package io.streamsketch.learning.regression;
 
+import java.io.Serializable;
+
 /**
  * The validated parameters of {@link SgdLinearRegression}.
  *
@@ -8,7 +10,7 @@ package io.streamsketch.learning.regression;
  * @param l2 λ ≥ 0, the L2 penalty (λ/2)·‖w‖² added to the mean squared loss; 0 for none
  * @param iterations gradient steps per batch, at least 1; step i of a batch is η/√i, as Spark's GradientDescent
  */
-public record SgdParameters(int dimension, double stepSize, double l2, int iterations) {
+public record SgdParameters(int dimension, double stepSize, double l2, int iterations) implements Serializable {
   public static final int MAX_DIMENSION = 10_000;
   public static final int MAX_ITERATIONS = 10_000;
 
