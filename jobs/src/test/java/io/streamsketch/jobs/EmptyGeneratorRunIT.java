@@ -26,7 +26,8 @@ class EmptyGeneratorRunIT {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "windowed-counts", "sessions", "enrich", "ctr", "first-exposure", "unique-visitors", "top-pages", "sample"
+        "windowed-counts", "sessions", "enrich", "ctr", "first-exposure", "unique-visitors", "top-pages", "sample",
+        "session-segments"
       })
   void aRunOfNoEventsEndsWithASummaryOfZeros(String job, @TempDir Path output) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

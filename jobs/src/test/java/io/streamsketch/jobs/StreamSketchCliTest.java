@@ -40,7 +40,7 @@ class StreamSketchCliTest {
     assertThat(stdout())
         .contains(
             "generate", "windowed-counts", "sessions", "enrich", "ctr", "unique-visitors", "top-pages",
-            "first-exposure", "sample");
+            "first-exposure", "sample", "session-segments");
   }
 
   @Test
