@@ -1,27 +1,13 @@
 package io.streamsketch.model;
 
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * A streaming linear regression model after one mini-batch (one event-time window): its weights and, for the
  * Bayesian model, their posterior standard deviations and 95 % credible intervals. Each batch is its own result,
  * keyed by ({@code model}, {@code batchEnd}).
  */
-public class RegressionWeights implements Result {
-  /** The model's key (the key of the stream it learns from). */
-  public String model;
-  /** The batch's event-time window, epoch milliseconds, end exclusive. */
-  public long batchStart;
-  public long batchEnd;
-  /** Batches this model has applied, this one included. */
-  public long batch;
-  /** Points of this batch applied to the model. */
-  public long points;
-  /** Points of this batch left out because their features or label were invalid (wrong length, not finite). */
-  public long rejectedPoints;
-  /** Points applied over the model's life. */
-  public long totalPoints;
+public class RegressionWeights extends ModelBatch {
   /**
    * Mean squared error of this batch's labels under the model <em>before</em> it learned from them (prequential
    * error: an honest out-of-sample measure); NaN (null in JSON) for an empty batch.
@@ -38,20 +24,8 @@ public class RegressionWeights implements Result {
   public RegressionWeights() {}
 
   @Override
-  public String key() {
-    return model + "@" + batchEnd;
-  }
-
-  @Override
   public String toJson() {
-    return Json.object()
-        .field("model", model)
-        .field("batchStart", batchStart)
-        .field("batchEnd", batchEnd)
-        .field("batch", batch)
-        .field("points", points)
-        .field("rejectedPoints", rejectedPoints)
-        .field("totalPoints", totalPoints)
+    return batchFields()
         .field("batchMeanSquaredError", batchMeanSquaredError)
         .field("weights", weights)
         .field("standardDeviations", standardDeviations)
@@ -63,27 +37,11 @@ public class RegressionWeights implements Result {
   @Override
   public boolean equals(Object o) {
     return o instanceof RegressionWeights that
-        && batchStart == that.batchStart
-        && batchEnd == that.batchEnd
-        && batch == that.batch
-        && points == that.points
-        && rejectedPoints == that.rejectedPoints
-        && totalPoints == that.totalPoints
+        && sameBatch(that)
         && Double.compare(batchMeanSquaredError, that.batchMeanSquaredError) == 0
-        && Objects.equals(model, that.model)
         && Arrays.equals(weights, that.weights)
         && Arrays.equals(standardDeviations, that.standardDeviations)
         && Arrays.equals(lower95, that.lower95)
         && Arrays.equals(upper95, that.upper95);
-  }
-
-  @Override
-  public int hashCode() {
-    return key().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return toJson();
   }
 }

@@ -4,6 +4,7 @@ import io.streamsketch.learning.kmeans.BatchUpdate;
 import io.streamsketch.learning.kmeans.KMeansParameters;
 import io.streamsketch.learning.kmeans.StreamingKMeans;
 import io.streamsketch.model.ClusterCentres;
+import io.streamsketch.model.ModelBatch;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
@@ -60,13 +61,7 @@ public final class KMeansBatches<T, K> extends ProcessWindowFunction<T, ClusterC
     state.update(model);
 
     ClusterCentres result = new ClusterCentres();
-    result.model = String.valueOf(key);
-    result.batchStart = context.window().getStart();
-    result.batchEnd = context.window().getEnd();
-    result.batch = model.batches();
-    result.points = points.size();
-    result.rejectedPoints = rejected;
-    result.totalPoints = model.points();
+    describeBatch(result, key, context.window(), points.size(), rejected, model.batches(), model.points());
     result.centres = model.centres();
     result.weights = model.weights();
     result.assigned = update.assigned();
@@ -74,5 +69,17 @@ public final class KMeansBatches<T, K> extends ProcessWindowFunction<T, ClusterC
     result.dyingCluster = update.dyingCluster();
     result.splitCluster = update.splitCluster();
     out.collect(result);
+  }
+
+  /** Fills the fields every learner's result has. */
+  static void describeBatch(
+      ModelBatch result, Object key, TimeWindow window, long points, long rejected, long batches, long totalPoints) {
+    result.model = String.valueOf(key);
+    result.batchStart = window.getStart();
+    result.batchEnd = window.getEnd();
+    result.batch = batches;
+    result.points = points;
+    result.rejectedPoints = rejected;
+    result.totalPoints = totalPoints;
   }
 }

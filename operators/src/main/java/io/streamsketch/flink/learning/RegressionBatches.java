@@ -79,13 +79,8 @@ public final class RegressionBatches<T, K, M extends LinearRegressionModel>
     state.update(model);
 
     RegressionWeights result = new RegressionWeights();
-    result.model = String.valueOf(key);
-    result.batchStart = context.window().getStart();
-    result.batchEnd = context.window().getEnd();
-    result.batch = model.batches();
-    result.points = batch.size();
-    result.rejectedPoints = rejected;
-    result.totalPoints = model.points();
+    KMeansBatches.describeBatch(
+        result, key, context.window(), batch.size(), rejected, model.batches(), model.points());
     result.batchMeanSquaredError = batch.isEmpty() ? Double.NaN : squaredErrors / batch.size();
     result.weights = model.weights();
     if (model instanceof BayesianLinearRegression bayesian) {

@@ -34,17 +34,10 @@ final class LinearData {
    * independent solver for the closed forms the models must reproduce.
    */
   static double[] closedForm(LabeledPoint[] points, double lambda, double c) {
-    int d = points[0].features.length;
-    double[][] a = new double[d][d + 1];
-    for (int i = 0; i < d; i++) {
-      a[i][i] = lambda;
-    }
-    for (LabeledPoint p : points) {
-      for (int i = 0; i < d; i++) {
-        for (int j = 0; j < d; j++) {
-          a[i][j] += c * p.features[i] * p.features[j];
-        }
-        a[i][d] += c * p.features[i] * p.label;
+    double[][] a = augmentedNormalMatrix(points, lambda, c);
+    for (int i = 0; i < a.length; i++) {
+      for (LabeledPoint p : points) {
+        a[i][a.length] += c * p.features[i] * p.label;
       }
     }
     return eliminate(a);
@@ -55,21 +48,28 @@ final class LinearData {
     int d = points[0].features.length;
     double[] diagonal = new double[d];
     for (int unit = 0; unit < d; unit++) {
-      double[][] a = new double[d][d + 1];
-      for (int i = 0; i < d; i++) {
-        a[i][i] = lambda;
-      }
-      for (LabeledPoint p : points) {
-        for (int i = 0; i < d; i++) {
-          for (int j = 0; j < d; j++) {
-            a[i][j] += c * p.features[i] * p.features[j];
-          }
-        }
-      }
+      double[][] a = augmentedNormalMatrix(points, lambda, c);
       a[unit][d] = 1;
       diagonal[unit] = eliminate(a)[unit];
     }
     return diagonal;
+  }
+
+  /** [λ·I + c·XᵀX | 0], to fill the last column with a right-hand side. */
+  private static double[][] augmentedNormalMatrix(LabeledPoint[] points, double lambda, double c) {
+    int d = points[0].features.length;
+    double[][] a = new double[d][d + 1];
+    for (int i = 0; i < d; i++) {
+      a[i][i] = lambda;
+    }
+    for (LabeledPoint p : points) {
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j < d; j++) {
+          a[i][j] += c * p.features[i] * p.features[j];
+        }
+      }
+    }
+    return a;
   }
 
   private static double[] eliminate(double[][] a) {
