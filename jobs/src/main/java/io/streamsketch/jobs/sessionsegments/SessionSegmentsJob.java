@@ -57,10 +57,6 @@ public final class SessionSegmentsJob implements JobCommand {
   public static final String[] DURATION_WEIGHTS = {"intercept", "events", "views", "distinctPages", "adClicks"};
 
   private static final String MODEL_KEY = "sessions";
-  private static final OutputTag<SessionSummary> LATE_FOR_SEGMENTS =
-      new OutputTag<>("sessions-late-for-segments", TypeInformation.of(SessionSummary.class));
-  private static final OutputTag<SessionSummary> LATE_FOR_DURATION =
-      new OutputTag<>("sessions-late-for-duration", TypeInformation.of(SessionSummary.class));
 
   /** The job's parameters. */
   public record Settings(
@@ -75,6 +71,11 @@ public final class SessionSegmentsJob implements JobCommand {
 
   /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
+    // Made here, not in static fields: TypeInformation.of starts logging, which must wait until the CLI has set it up.
+    OutputTag<SessionSummary> lateForSegments =
+        new OutputTag<>("sessions-late-for-segments", TypeInformation.of(SessionSummary.class));
+    OutputTag<SessionSummary> lateForDuration =
+        new OutputTag<>("sessions-late-for-duration", TypeInformation.of(SessionSummary.class));
     SessionsJob.Results sessions = SessionsJob.build(events, settings.sessions());
     // A session's batch is the time the sessionizer's rules make it due, its last event + gap − 1 ms; the
     // sessionizer's timer may stamp it earlier when the watermark jumps (see BatchTimestamps).
@@ -97,7 +98,7 @@ public final class SessionSegmentsJob implements JobCommand {
                 settings.batch(),
                 settings.segments(),
                 SessionSegmentsJob::segmentFeatures,
-                LATE_FOR_SEGMENTS)
+                lateForSegments)
             .uid("session-segments/kmeans")
             .name("streaming-kmeans");
     BayesianParameters duration = settings.duration();
@@ -108,7 +109,7 @@ public final class SessionSegmentsJob implements JobCommand {
                 () -> BayesianLinearRegression.create(duration),
                 BayesianLinearRegressionSerializer.TYPE_INFO,
                 SessionSegmentsJob::durationPoint,
-                LATE_FOR_DURATION)
+                lateForDuration)
             .uid("session-segments/duration-regression")
             .name("bayesian-duration-regression");
     DataStream<SessionSegments> segments =
@@ -120,7 +121,7 @@ public final class SessionSegmentsJob implements JobCommand {
         segments,
         durationModel,
         sessions.late(),
-        centres.getSideOutput(LATE_FOR_SEGMENTS).union(durationModel.getSideOutput(LATE_FOR_DURATION)));
+        centres.getSideOutput(lateForSegments).union(durationModel.getSideOutput(lateForDuration)));
   }
 
   /** log(1 + x) of events, views, distinct pages, duration in seconds and ad clicks. */
