@@ -13,6 +13,7 @@ import io.streamsketch.jobs.runtime.JobCommand;
 import io.streamsketch.jobs.runtime.LocalLogging;
 import io.streamsketch.jobs.sample.SampleJob;
 import io.streamsketch.jobs.sessions.SessionsJob;
+import io.streamsketch.jobs.sessionsegments.SessionSegmentsJob;
 import io.streamsketch.jobs.state.StateBootstrapCommand;
 import io.streamsketch.jobs.state.StateInspectCommand;
 import io.streamsketch.jobs.toppages.TopPagesJob;
@@ -36,6 +37,7 @@ public final class StreamSketchCli {
           new ProduceCommand(),
           new WindowedCountsJob(),
           new SessionsJob(),
+          new SessionSegmentsJob(),
           new EnrichJob(),
           new CtrJob(),
           new UniqueVisitorsJob(),

@@ -27,7 +27,7 @@ class EmptyGeneratorRunIT {
   @ValueSource(
       strings = {
         "windowed-counts", "sessions", "enrich", "ctr", "first-exposure", "unique-visitors", "top-pages", "sample",
-        "delay-quantiles", "page-skew"
+        "delay-quantiles", "page-skew", "session-segments"
       })
   void aRunOfNoEventsEndsWithASummaryOfZeros(String job, @TempDir Path output) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

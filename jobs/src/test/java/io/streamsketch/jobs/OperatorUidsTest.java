@@ -61,6 +61,7 @@ class OperatorUidsTest {
         "windowed-counts --input INPUT",
         "sessions",
         "sessions --implementation windows",
+        "session-segments",
         "enrich",
         "enrich --dimension large",
         "enrich --join left",

@@ -40,7 +40,7 @@ class StreamSketchCliTest {
     assertThat(stdout())
         .contains(
             "generate", "windowed-counts", "sessions", "enrich", "ctr", "unique-visitors", "top-pages",
-            "first-exposure", "sample", "delay-quantiles", "page-skew");
+            "first-exposure", "sample", "delay-quantiles", "page-skew", "session-segments");
   }
 
   @Test

@@ -46,6 +46,49 @@ public final class Json {
     return this;
   }
 
+  /** An array of numbers (null for an absent array; a non-finite number is written as null, as by the scalar field). */
+  public Json field(String name, double[] values) {
+    name(name);
+    numbers(values);
+    return this;
+  }
+
+  /** An array of arrays of numbers, such as centres. */
+  public Json field(String name, double[][] rows) {
+    name(name);
+    if (rows == null) {
+      out.append("null");
+      return this;
+    }
+    out.append('[');
+    for (int r = 0; r < rows.length; r++) {
+      if (r > 0) {
+        out.append(',');
+      }
+      numbers(rows[r]);
+    }
+    out.append(']');
+    return this;
+  }
+
+  /** An array of integers, such as counts. */
+  public Json field(String name, long[] values) {
+    name(name);
+    if (values == null) {
+      out.append("null");
+      return this;
+    }
+    out.append('[');
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      out.append(values[i]);
+    }
+    out.append(']');
+    return this;
+  }
+
   /** A field whose value is already JSON, such as a nested object. */
   public Json rawField(String name, String json) {
     name(name);
@@ -56,6 +99,21 @@ public final class Json {
   @Override
   public String toString() {
     return out + "}";
+  }
+
+  private void numbers(double[] values) {
+    if (values == null) {
+      out.append("null");
+      return;
+    }
+    out.append('[');
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      out.append(Double.isFinite(values[i]) ? String.valueOf(values[i]) : "null");
+    }
+    out.append(']');
   }
 
   private void name(String name) {

@@ -8,7 +8,13 @@ public enum SketchFamily {
   SKIP_RESERVOIR(4),
   HEAVY_HITTERS(5),
   KLL(6),
-  AMS(7);
+  AMS(7),
+  /** Not a sketch: the state of a streaming k-means model, in the same envelope. */
+  STREAMING_KMEANS(8),
+  /** Not a sketch: a linear regression model fitted by SGD. */
+  SGD_REGRESSION(9),
+  /** Not a sketch: the Gaussian posterior of a Bayesian linear regression. */
+  BAYESIAN_REGRESSION(10);
 
   private final int id;
 

@@ -16,6 +16,7 @@ import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.SessionSummary;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -68,6 +69,28 @@ public final class SessionsJob implements JobCommand {
     }
   }
 
+  /** The options of the sessionizer and its watermarks, shared with the jobs that build on sessions. */
+  public static final List<Option> SESSION_OPTIONS =
+      List.of(
+          Option.value("gap", "duration", "30m", "inactivity that closes a session"),
+          Option.value("max-length", "duration", "4h", "a session never spans more; not applied by windows"),
+          Option.value("allowed-lateness", "duration", "1m", "a session stays revisable this long after it closes"),
+          Option.value("out-of-orderness", "duration", "2s", "how far the watermark trails the largest event time"),
+          Option.value("idleness", "duration", "30s", "a source split silent this long stops holding the watermark"),
+          Option.value("state-ttl", "duration", "1d", "processing-time TTL of a user's state, a safety net; 0 disables"));
+
+  /** The settings of {@link #SESSION_OPTIONS}, with the given implementation. */
+  public static Settings settings(ParsedArgs args, Implementation implementation) {
+    return new Settings(
+        args.duration("gap"),
+        args.duration("max-length"),
+        args.nonNegativeDuration("allowed-lateness"),
+        args.nonNegativeDuration("out-of-orderness"),
+        args.duration("idleness"),
+        args.nonNegativeDuration("state-ttl"),
+        implementation);
+  }
+
   /** The job's output streams. */
   public record Results(DataStream<SessionSummary> sessions, DataStream<ClickEvent> late) {}
 
@@ -117,12 +140,7 @@ public final class SessionsJob implements JobCommand {
     return new OptionSet()
         .addAll(CommonOptions.INPUT)
         .addAll(CommonOptions.GENERATOR)
-        .add(Option.value("gap", "duration", "30m", "inactivity that closes a session"))
-        .add(Option.value("max-length", "duration", "4h", "a session never spans more; not applied by windows"))
-        .add(Option.value("allowed-lateness", "duration", "1m", "a session stays revisable this long after it closes"))
-        .add(Option.value("out-of-orderness", "duration", "2s", "how far the watermark trails the largest event time"))
-        .add(Option.value("idleness", "duration", "30s", "a source split silent this long stops holding the watermark"))
-        .add(Option.value("state-ttl", "duration", "1d", "processing-time TTL of a user's state, a safety net; 0 disables"))
+        .addAll(SESSION_OPTIONS)
         .add(
             Option.value(
                 "implementation",
@@ -138,13 +156,8 @@ public final class SessionsJob implements JobCommand {
         JobRun.settings(
             NAME,
             () ->
-                new Settings(
-                    args.duration("gap"),
-                    args.duration("max-length"),
-                    args.nonNegativeDuration("allowed-lateness"),
-                    args.nonNegativeDuration("out-of-orderness"),
-                    args.duration("idleness"),
-                    args.nonNegativeDuration("state-ttl"),
+                settings(
+                    args,
                     Implementation.valueOf(
                         args.choice("implementation", "sessionizer", "windows").toUpperCase(Locale.ROOT))));
     JobRun job = JobRun.start(NAME, args, new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));

@@ -3,6 +3,9 @@ package io.streamsketch.flink.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamsketch.flink.learning.BayesianLinearRegressionSerializer;
+import io.streamsketch.flink.learning.SgdLinearRegressionSerializer;
+import io.streamsketch.flink.learning.StreamingKMeansSerializer;
 import io.streamsketch.model.ClickEvent;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -37,6 +40,9 @@ class CorruptLengthPrefixTest {
             BloomFilterSerializer.INSTANCE,
             KllSketchSerializer.INSTANCE,
             AmsSketchSerializer.INSTANCE,
+            StreamingKMeansSerializer.INSTANCE,
+            SgdLinearRegressionSerializer.INSTANCE,
+            BayesianLinearRegressionSerializer.INSTANCE,
             SkipReservoirSerializer.typeInfo(Types.STRING).createSerializer(config),
             SkipReservoirSerializer.typeInfo(TypeInformation.of(ClickEvent.class)).createSerializer(config))
         .flatMap(
