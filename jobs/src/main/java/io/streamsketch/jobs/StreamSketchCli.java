@@ -6,6 +6,7 @@ import io.streamsketch.jobs.ctr.CtrJob;
 import io.streamsketch.jobs.enrich.EnrichJob;
 import io.streamsketch.jobs.firstexposure.FirstExposureJob;
 import io.streamsketch.jobs.generate.GenerateCommand;
+import io.streamsketch.jobs.hybridcounts.HybridCountsJob;
 import io.streamsketch.jobs.produce.ProduceCommand;
 import io.streamsketch.jobs.runtime.JobCommand;
 import io.streamsketch.jobs.runtime.LocalLogging;
@@ -40,6 +41,7 @@ public final class StreamSketchCli {
           new TopPagesJob(),
           new FirstExposureJob(),
           new SampleJob(),
+          new HybridCountsJob(),
           new StateInspectCommand(),
           new StateBootstrapCommand());
 
