@@ -1,8 +1,6 @@
 package io.streamsketch.jobs.hybridcounts;
 
 import io.streamsketch.flink.io.SideOutputs;
-import io.streamsketch.flink.window.CountAggregate;
-import io.streamsketch.flink.window.PageViewsWindowFunction;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
@@ -11,10 +9,12 @@ import io.streamsketch.jobs.runtime.EventInput;
 import io.streamsketch.jobs.runtime.EventTime;
 import io.streamsketch.jobs.runtime.JobCommand;
 import io.streamsketch.jobs.runtime.JobRun;
+import io.streamsketch.jobs.windowedcounts.WindowedCountsJob;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.PageWindowCount;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -51,19 +51,14 @@ public final class HybridCountsJob implements JobCommand {
   /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     SingleOutputStreamOperator<PageWindowCount> counts =
-        EventTime.views(events, NAME)
-            .keyBy(event -> event.pageId, TypeInformation.of(String.class))
-            .window(TumblingEventTimeWindows.of(settings.window()))
-            .allowedLateness(settings.allowedLateness())
-            .sideOutputLateData(SideOutputs.LATE_EVENTS)
-            .aggregate(
-                new CountAggregate<>(),
-                new PageViewsWindowFunction(),
-                TypeInformation.of(Long.class),
-                TypeInformation.of(Long.class),
-                TypeInformation.of(PageWindowCount.class))
-            .uid(NAME + "/tumbling-window")
-            .name("tumbling-window");
+        WindowedCountsJob.countViews(
+            EventTime.views(events, NAME)
+                .keyBy(event -> event.pageId, TypeInformation.of(String.class))
+                .window(TumblingEventTimeWindows.of(settings.window()))
+                .allowedLateness(settings.allowedLateness())
+                .sideOutputLateData(SideOutputs.LATE_EVENTS),
+            NAME,
+            "tumbling-window");
     return new Results(counts, counts.getSideOutput(SideOutputs.LATE_EVENTS));
   }
 
@@ -116,7 +111,12 @@ public final class HybridCountsJob implements JobCommand {
                     args.nonNegativeDuration("allowed-lateness"),
                     args.nonNegativeDuration("out-of-orderness"),
                     args.duration("idleness")));
-    JobRun job = JobRun.start(NAME, args, EventInput.hybrid(NAME, args), settings.watermarks());
+    EventInput input = EventInput.hybrid(NAME, args);
+    JobRun job = JobRun.start(NAME, args, input, settings.watermarks());
+    // The switch to give with --switch-at when this run is resumed after more files arrived.
+    out.printf(
+        "%s switches from the files to the topic at event time %d (%s)%n",
+        NAME, input.switchAt(), Instant.ofEpochMilli(input.switchAt()));
     Results results = build(job.events(), settings);
     job.write(results.counts(), COUNTS);
     job.write(results.late(), LATE);

@@ -52,6 +52,14 @@ public final class EventInput {
     return new EventInput(null, null, 0, null, HybridInput.from(job, args));
   }
 
+  /** The event time at which a {@link #hybrid} input switches from the files to the topic. */
+  public long switchAt() {
+    if (hybrid == null) {
+      throw new IllegalStateException("only a hybrid input has a switch");
+    }
+    return hybrid.switchAt();
+  }
+
   /** The input that {@code args} selects, validated (a Kafka topic checked on its broker) before any Flink work. */
   public static EventInput from(String job, ParsedArgs args) {
     String path = args.string("input");

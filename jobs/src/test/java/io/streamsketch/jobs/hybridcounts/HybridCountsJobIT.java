@@ -4,16 +4,13 @@ import static io.streamsketch.jobs.testing.HybridData.PARTITIONS;
 import static io.streamsketch.jobs.testing.HybridData.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamsketch.jobs.StreamSketchCli;
+import io.streamsketch.jobs.testing.CliRun;
 import io.streamsketch.jobs.testing.HybridData;
 import io.streamsketch.jobs.testing.OutputFiles;
 import io.streamsketch.model.PageWindowCount;
 import io.streamsketch.testing.kafka.KafkaBrokerExtension;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,8 +51,8 @@ class HybridCountsJobIT {
     long switchAt = maxHistoryTime() + 1;
 
     Path output = dir.resolve("out");
-    Run run = hybridCounts(history, topic, output, "--parallelism", "2");
-    assertThat(run.status).as(run.err).isZero();
+    CliRun run = hybridCounts(history, topic, output, "--parallelism", "2");
+    assertThat(run.status()).as(run.err()).isZero();
 
     assertThat(standing(output)).isEqualTo(HybridData.exactViews(0, TOPIC_END)).hasSizeGreaterThan(200);
     assertThat(OutputFiles.lines(output.resolve("late-events"))).isEmpty();
@@ -70,7 +67,8 @@ class HybridCountsJobIT {
                     .endsWith("is before the switch at " + switchAt + ": the files count it, not the topic"));
     // One malformed line in the file, one malformed record in the topic: dead letters, not skipped records.
     assertThat(fields(output.resolve("dead-letters"))).hasSize(2);
-    assertThat(run.out)
+    assertThat(run.out())
+        .startsWith("hybrid-counts switches from the files to the topic at event time " + switchAt + " (")
         .containsPattern("skipped-at-switch\\s+200")
         .containsPattern("dead-letters\\s+2\\b")
         .containsPattern("late-events\\s+0");
@@ -83,8 +81,8 @@ class HybridCountsJobIT {
     long switchAt = T0 + 600_000; // Event 2400: the files count [0, 2400), the topic [2400, 5000).
 
     Path output = dir.resolve("out");
-    Run run = hybridCounts(history, topic, output, "--switch-at", Long.toString(switchAt));
-    assertThat(run.status).as(run.err).isZero();
+    CliRun run = hybridCounts(history, topic, output, "--switch-at", Long.toString(switchAt));
+    assertThat(run.status()).as(run.err()).isZero();
 
     assertThat(standing(output)).isEqualTo(HybridData.exactViews(0, TOPIC_END));
     List<String> reasons = new ArrayList<>();
@@ -107,8 +105,8 @@ class HybridCountsJobIT {
     // Records are stamped 5 s after their event; with a 10 s lookback, the topic is read from the first record of
     // each partition stamped at or after switch - 10 s: only the copies of the last seconds of history are skipped.
     Path output = dir.resolve("out");
-    Run run = hybridCounts(history, topic, output, "--switch-lookback", "10s");
-    assertThat(run.status).as(run.err).isZero();
+    CliRun run = hybridCounts(history, topic, output, "--switch-lookback", "10s");
+    assertThat(run.status()).as(run.err()).isZero();
 
     assertThat(standing(output)).isEqualTo(HybridData.exactViews(0, TOPIC_END));
     long expectedSkipped = 0;
@@ -131,46 +129,46 @@ class HybridCountsJobIT {
     String topic = KAFKA.newTopic("hybrid-checks", 1);
 
     Path missing = dir.resolve("missing.jsonl");
-    Run noFiles = hybridCounts(missing, topic, dir.resolve("a"));
-    assertThat(noFiles.status).isEqualTo(2);
-    assertThat(noFiles.err.strip()).isEqualTo("error: hybrid-counts: --input " + missing + ": no such file or folder");
+    CliRun noFiles = hybridCounts(missing, topic, dir.resolve("a"));
+    assertThat(noFiles.status()).isEqualTo(2);
+    assertThat(noFiles.err().strip()).isEqualTo("error: hybrid-counts: --input " + missing + ": no such file or folder");
 
     Path onlyMalformed = Files.writeString(dir.resolve("malformed.jsonl"), "not an event\n");
-    Run noEvent = hybridCounts(onlyMalformed, topic, dir.resolve("b"));
-    assertThat(noEvent.status).isEqualTo(2);
-    assertThat(noEvent.err.strip())
+    CliRun noEvent = hybridCounts(onlyMalformed, topic, dir.resolve("b"));
+    assertThat(noEvent.status()).isEqualTo(2);
+    assertThat(noEvent.err().strip())
         .isEqualTo(
             "error: hybrid-counts: --input " + onlyMalformed
                 + " holds no valid event to take the switch time from; give --switch-at");
 
-    Run badSwitch = hybridCounts(history, topic, dir.resolve("c"), "--switch-at", "yesterday");
-    assertThat(badSwitch.status).isEqualTo(2);
-    assertThat(badSwitch.err.strip())
+    CliRun badSwitch = hybridCounts(history, topic, dir.resolve("c"), "--switch-at", "yesterday");
+    assertThat(badSwitch.status()).isEqualTo(2);
+    assertThat(badSwitch.err().strip())
         .isEqualTo(
             "error: hybrid-counts: --switch-at must be a time in epoch milliseconds or ISO-8601"
                 + " (2026-01-01T00:00:00Z), not 'yesterday'");
 
-    Run missingTopic =
-        cli("hybrid-counts", "--input", history.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic",
+    CliRun missingTopic =
+        CliRun.of("hybrid-counts", "--input", history.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic",
             "no-such-topic", "--output", dir.resolve("d").toString());
-    assertThat(missingTopic.status).isEqualTo(2);
-    assertThat(missingTopic.err.strip())
+    assertThat(missingTopic.status()).isEqualTo(2);
+    assertThat(missingTopic.err().strip())
         .isEqualTo("error: hybrid-counts: topic 'no-such-topic' does not exist on " + KAFKA.bootstrapServers());
 
     int silentPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       silentPort = socket.getLocalPort();
     }
-    Run silent =
-        cli("hybrid-counts", "--input", history.toString(), "--bootstrap-servers", "localhost:" + silentPort, "--topic",
+    CliRun silent =
+        CliRun.of("hybrid-counts", "--input", history.toString(), "--bootstrap-servers", "localhost:" + silentPort, "--topic",
             topic, "--switch-at", "2026-01-01T00:00:00Z");
-    assertThat(silent.status).isEqualTo(2);
-    assertThat(silent.err.strip().lines()).hasSize(1);
-    assertThat(silent.err).startsWith("error: hybrid-counts: no Kafka broker answered at localhost:" + silentPort);
+    assertThat(silent.status()).isEqualTo(2);
+    assertThat(silent.err().strip().lines()).hasSize(1);
+    assertThat(silent.err()).startsWith("error: hybrid-counts: no Kafka broker answered at localhost:" + silentPort);
 
-    Run noTopic = cli("hybrid-counts", "--input", history.toString());
-    assertThat(noTopic.status).isEqualTo(2);
-    assertThat(noTopic.err.strip())
+    CliRun noTopic = CliRun.of("hybrid-counts", "--input", history.toString());
+    assertThat(noTopic.status()).isEqualTo(2);
+    assertThat(noTopic.err().strip())
         .isEqualTo(
             "error: hybrid-counts: needs --input (the history), --bootstrap-servers and --topic (the live data)");
   }
@@ -198,14 +196,14 @@ class HybridCountsJobIT {
     return max;
   }
 
-  private static Run hybridCounts(Path history, String topic, Path output, String... more) throws Exception {
+  private static CliRun hybridCounts(Path history, String topic, Path output, String... more) throws Exception {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "hybrid-counts", "--input", history.toString(), "--bootstrap-servers", KAFKA.bootstrapServers(),
                 "--topic", topic, "--bounded", "--output", output.toString()));
     args.addAll(List.of(more));
-    return cli(args.toArray(String[]::new));
+    return CliRun.of(args.toArray(String[]::new));
   }
 
   private static Map<String, Long> standing(Path output) throws IOException {
@@ -230,14 +228,4 @@ class HybridCountsJobIT {
     return records;
   }
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run cli(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        StreamSketchCli.run(
-            args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 }

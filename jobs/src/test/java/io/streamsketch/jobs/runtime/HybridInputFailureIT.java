@@ -124,6 +124,8 @@ class HybridInputFailureIT {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
     conf.set(PipelineOptions.GENERIC_TYPES, false);
+    // As flink-conf/config.yaml: Flink refuses the graph if an operator of the input or the job has no uid.
+    conf.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.configure(conf);
     env.setParallelism(2);
@@ -142,12 +144,13 @@ class HybridInputFailureIT {
                 env,
                 new Outputs(new OutputFolders(null)),
                 new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
-    DataStream<ClickEvent> failing = events.map(failure).setParallelism(events.getParallelism());
+    DataStream<ClickEvent> failing =
+        events.map(failure).setParallelism(events.getParallelism()).uid("fail-once").name("fail-once");
     HybridCountsJob.Results results = HybridCountsJob.build(failing, settings);
     CollectToQueue.queue(COUNTS).clear();
     CollectToQueue.queue(LATE).clear();
-    results.counts().sinkTo(CollectToQueue.into(COUNTS));
-    results.late().sinkTo(CollectToQueue.into(LATE));
+    results.counts().sinkTo(CollectToQueue.into(COUNTS)).uid("collect-counts");
+    results.late().sinkTo(CollectToQueue.into(LATE)).uid("collect-late");
     return new Running(env.executeAsync("hybrid-failure-" + topic), CollectToQueue.queue(COUNTS), CollectToQueue.queue(LATE));
   }
 
