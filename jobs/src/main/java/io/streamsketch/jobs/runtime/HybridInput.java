@@ -166,7 +166,9 @@ final class HybridInput {
     FileSource<InputRecord> files =
         FileSource.forRecordStreamFormat(new FilesBeforeSwitch(new JsonLinesFormat(), switchAt), new Path(path)).build();
     return HybridSource.builder(files)
-        .addSource(kafka.startingAt(kafkaFrom).source(new TopicFromSwitch(new KafkaInput.ParseRecords(), switchAt)))
+        .addSource(
+            new LiveSourceAfterFiles<>(
+                kafka.startingAt(kafkaFrom).source(new TopicFromSwitch(new KafkaInput.ParseRecords(), switchAt))))
         .build();
   }
 

@@ -73,15 +73,14 @@ class HybridInputFailureIT {
     String name = "hybrid-at-the-switch";
     // At first the topic holds only copies of history, all skipped: after the files, the source has no event to read.
     String topic = topicWith(TOPIC_START, HISTORY_END);
-    // Fails at the first live event, once a checkpoint completed.
-    Running job = start(topic, FailOnceAfterACheckpoint.named(name, HISTORY_END, Duration.ofMillis(1), () -> {}));
-    await(
-        () -> FailOnceAfterACheckpoint.recordsAtACompletedCheckpoint(name).get() == HISTORY_END,
-        "a completed checkpoint after every file event and before any topic event");
+    // Fails when the first checkpoint taken after every file event completes: the source is then switching to the
+    // topic (the Kafka enumerator looks up the partitions) or has just switched, with no live event yet.
+    Running job = start(topic, FailOnceAfterACheckpoint.atACheckpointAfter(name, HISTORY_END, Duration.ofMillis(1)));
+    await(() -> FailOnceAfterACheckpoint.failures(name).get() == 1, "the failure at the first checkpoint after the files");
     KAFKA.send(HybridData.records(topic, HISTORY_END, TOPIC_END));
     KAFKA.send(HybridData.clicksInEveryPartition(topic, HybridData.time(TOPIC_END) + 10 * HybridData.MINUTE));
     job.awaitExactCounts(name);
-    // Every checkpoint from the one awaited until the failure has exactly the file events behind it.
+    // The checkpoint that failed had exactly the file events behind it, and none after.
     assertThat(FailOnceAfterACheckpoint.recordsAtACompletedCheckpoint(name).get()).isEqualTo(HISTORY_END);
   }
 

@@ -37,17 +37,19 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
   private final long afterRecords;
   private final Duration delayPerRecord;
   private final Action beforeFailure;
+  private final boolean onCheckpointComplete;
   private transient boolean armed;
   private transient boolean checkpointed;
   private transient long records;
   private transient Map<Long, Long> recordsAtCheckpoint;
 
   private FailOnceAfterACheckpoint(
-      String name, long afterRecords, Duration delayPerRecord, Action beforeFailure) {
+      String name, long afterRecords, Duration delayPerRecord, Action beforeFailure, boolean onCheckpointComplete) {
     this.name = name;
     this.afterRecords = afterRecords;
     this.delayPerRecord = delayPerRecord;
     this.beforeFailure = beforeFailure;
+    this.onCheckpointComplete = onCheckpointComplete;
   }
 
   /** Fails after {@code afterRecords} records (Long.MAX_VALUE: never); resets the count of {@code name}. */
@@ -63,7 +65,18 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
       String name, long afterRecords, Duration delayPerRecord, Action beforeFailure) {
     failures(name).set(0);
     recordsAtACompletedCheckpoint(name).set(-1);
-    return new FailOnceAfterACheckpoint(name, afterRecords, delayPerRecord, beforeFailure);
+    return new FailOnceAfterACheckpoint(name, afterRecords, delayPerRecord, beforeFailure, false);
+  }
+
+  /**
+   * Fails when the first checkpoint whose barrier came after at least {@code afterRecords} records completes, in
+   * its completion notice rather than on a record: the restore then starts from that checkpoint (or one completed
+   * just after it), with no record in between. Until then each record is slowed by {@code delayPerRecord}.
+   */
+  public static FailOnceAfterACheckpoint atACheckpointAfter(String name, long afterRecords, Duration delayPerRecord) {
+    failures(name).set(0);
+    recordsAtACompletedCheckpoint(name).set(-1);
+    return new FailOnceAfterACheckpoint(name, afterRecords, delayPerRecord, () -> {}, true);
   }
 
   /** The failures injected so far under {@code name}. */
@@ -92,7 +105,7 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
       return event;
     }
     records++;
-    if (checkpointed && records > afterRecords) {
+    if (checkpointed && records > afterRecords && !onCheckpointComplete) {
       armed = false;
       beforeFailure.run();
       failures(name).incrementAndGet();
@@ -117,11 +130,17 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
   }
 
   @Override
-  public void notifyCheckpointComplete(long checkpointId) {
+  public void notifyCheckpointComplete(long checkpointId) throws Exception {
     checkpointed = true;
     Long passed = recordsAtCheckpoint.remove(checkpointId);
     if (passed != null) {
       recordsAtACompletedCheckpoint(name).accumulateAndGet(passed, Math::max);
+      if (onCheckpointComplete && armed && passed >= afterRecords) {
+        armed = false;
+        beforeFailure.run();
+        failures(name).incrementAndGet();
+        throw new IllegalStateException("injected failure at checkpoint " + checkpointId + " after " + passed + " records");
+      }
     }
   }
 }
