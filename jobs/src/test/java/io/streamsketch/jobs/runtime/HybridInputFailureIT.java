@@ -10,11 +10,13 @@ import io.streamsketch.jobs.testing.HybridData;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.PageWindowCount;
 import io.streamsketch.testing.kafka.KafkaBrokerExtension;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -117,7 +119,9 @@ class HybridInputFailureIT {
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
+    // Not in the @TempDir: Flink may still discard a cancelled job's checkpoints while JUnit deletes that folder.
+    Path checkpoints = Files.createTempDirectory("hybrid-input-failure-checkpoints");
+    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(100));
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
@@ -167,6 +171,19 @@ class HybridInputFailureIT {
         assertThat(late).isEmpty();
       } finally {
         client.cancel().get();
+        await(this::ended, "the cancelled job's end");
+      }
+    }
+
+    private boolean ended() {
+      try {
+        return client.getJobStatus().get().isGloballyTerminalState();
+      } catch (ExecutionException e) {
+        // The cluster no longer knows the job: it has ended.
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for the cancelled job's end", e);
       }
     }
   }
