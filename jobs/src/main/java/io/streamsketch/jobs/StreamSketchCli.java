@@ -8,6 +8,7 @@ import io.streamsketch.jobs.enrich.EnrichJob;
 import io.streamsketch.jobs.firstexposure.FirstExposureJob;
 import io.streamsketch.jobs.generate.GenerateCommand;
 import io.streamsketch.jobs.pageskew.PageSkewJob;
+import io.streamsketch.jobs.hybridcounts.HybridCountsJob;
 import io.streamsketch.jobs.produce.ProduceCommand;
 import io.streamsketch.jobs.runtime.JobCommand;
 import io.streamsketch.jobs.runtime.LocalLogging;
@@ -46,6 +47,7 @@ public final class StreamSketchCli {
           new SampleJob(),
           new DelayQuantilesJob(),
           new PageSkewJob(),
+          new HybridCountsJob(),
           new StateInspectCommand(),
           new StateBootstrapCommand());
 

@@ -33,12 +33,30 @@ public final class EventInput {
   private final GeneratorConfig generator;
   private final double rate;
   private final KafkaInput kafka;
+  private final HybridInput hybrid;
 
-  private EventInput(String path, GeneratorConfig generator, double rate, KafkaInput kafka) {
+  private EventInput(String path, GeneratorConfig generator, double rate, KafkaInput kafka, HybridInput hybrid) {
     this.path = path;
     this.generator = generator;
     this.rate = rate;
     this.kafka = kafka;
+    this.hybrid = hybrid;
+  }
+
+  /**
+   * The files of {@code --input} then the topic of {@code --topic}, switched at a fixed event time ({@link
+   * HybridInput}), validated before any Flink work.
+   */
+  public static EventInput hybrid(String job, ParsedArgs args) {
+    return new EventInput(null, null, 0, null, HybridInput.from(job, args));
+  }
+
+  /** The event time at which a {@link #hybrid} input switches from the files to the topic. */
+  public long switchAt() {
+    if (hybrid == null) {
+      throw new IllegalStateException("only a hybrid input has a switch");
+    }
+    return hybrid.switchAt();
   }
 
   /** The input that {@code args} selects, validated (a Kafka topic checked on its broker) before any Flink work. */
@@ -65,19 +83,19 @@ public final class EventInput {
         }
         // After the options' combination is checked: a Kafka option with --input is that error, not a path's.
         PathChecks.readable(args, "input");
-        yield new EventInput(path, null, 0, null);
+        yield new EventInput(path, null, 0, null, null);
       }
       case "kafka" -> {
         if (path != null) {
           throw new UsageException(job + ": --input reads files; it does not go with --source kafka");
         }
-        yield new EventInput(null, null, 0, KafkaInput.from(job, args));
+        yield new EventInput(null, null, 0, KafkaInput.from(job, args), null);
       }
       default -> {
         if (path != null) {
           throw new UsageException(job + ": --input reads files; it does not go with --source generator");
         }
-        yield new EventInput(null, CommonOptions.generatorConfig(args, 0.0), args.doubleValue("rate", 0), null);
+        yield new EventInput(null, CommonOptions.generatorConfig(args, 0.0), args.doubleValue("rate", 0), null, null);
       }
     };
   }
@@ -105,7 +123,11 @@ public final class EventInput {
     WatermarkStrategy<InputRecord> strategy =
         watermarks == null ? WatermarkStrategy.noWatermarks() : watermarks.forInputRecords();
     DataStreamSource<InputRecord> records;
-    if (kafka != null) {
+    if (hybrid != null) {
+      records = fromSource(env, hybrid.source(), strategy, "files-then-kafka-" + hybrid.topic(), "hybrid-events");
+      // One reader, as for files alone: the files' late events stay exact. It reads every partition after the switch.
+      records.setParallelism(1);
+    } else if (kafka != null) {
       records = fromSource(env, kafka.source(), strategy, "kafka-" + kafka.topic(), "kafka-events");
       // A source subtask without a partition would hold the watermark back until its idleness passes.
       records.setParallelism(Math.min(parallelism(env), kafka.partitions()));
@@ -120,6 +142,10 @@ public final class EventInput {
         EventTime.atInputParallelism(
             records.process(new SplitInputRecords()).uid("split-dead-letters").name("split-dead-letters"), records);
     DataStream<DeadLetter> deadLetters = events.getSideOutput(SideOutputs.DEAD_LETTERS);
+    if (hybrid != null) {
+      HybridInput.write(deadLetters, output);
+      return hybrid.guarded(events);
+    }
     output.write(deadLetters, OutputFolders.DEAD_LETTERS);
     return events;
   }

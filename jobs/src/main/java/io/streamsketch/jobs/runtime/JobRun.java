@@ -33,8 +33,7 @@ public final class JobRun {
   private final boolean keepCheckpoints;
   private final ProgressReporter progress;
 
-  private JobRun(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
-    EventInput input = EventInput.from(job, args);
+  private JobRun(String job, ParsedArgs args, EventInput input, EventTime.Watermarks watermarks) {
     this.job = job;
     PathChecks.writableFolder(args, "output");
     this.outputs = new Outputs(OutputSinks.from(job, args));
@@ -65,12 +64,17 @@ public final class JobRun {
    * timestamps and {@code watermarks} of the job.
    */
   public static JobRun start(String job, ParsedArgs args, EventTime.Watermarks watermarks) {
-    return new JobRun(job, args, watermarks);
+    return new JobRun(job, args, EventInput.from(job, args), watermarks);
+  }
+
+  /** As {@link #start(String, ParsedArgs, EventTime.Watermarks)}, with an {@code input} the job chose itself. */
+  public static JobRun start(String job, ParsedArgs args, EventInput input, EventTime.Watermarks watermarks) {
+    return new JobRun(job, args, input, watermarks);
   }
 
   /** As {@link #start(String, ParsedArgs, EventTime.Watermarks)}, for a job that does not use event time. */
   public static JobRun start(String job, ParsedArgs args) {
-    return new JobRun(job, args, null);
+    return new JobRun(job, args, EventInput.from(job, args), null);
   }
 
   public DataStream<ClickEvent> events() {

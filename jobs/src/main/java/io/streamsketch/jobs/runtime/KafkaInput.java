@@ -68,14 +68,24 @@ final class KafkaInput {
     return topic;
   }
 
+  /** This input, starting a new run at the first records whose Kafka timestamp is at or after {@code timestamp}. */
+  KafkaInput startingAt(long timestamp) {
+    return new KafkaInput(bootstrapServers, topic, groupId, Long.toString(timestamp), bounded, partitions);
+  }
+
   KafkaSource<InputRecord> source() {
+    return source(new ParseRecords());
+  }
+
+  /** The source, with {@code deserializer} for the records' values. */
+  KafkaSource<InputRecord> source(KafkaRecordDeserializationSchema<InputRecord> deserializer) {
     KafkaSourceBuilder<InputRecord> builder =
         KafkaSource.<InputRecord>builder()
             .setBootstrapServers(bootstrapServers)
             .setTopics(topic)
             .setGroupId(groupId)
             .setStartingOffsets(offsetsInitializer("", startingOffsets))
-            .setDeserializer(new ParseRecords())
+            .setDeserializer(deserializer)
             .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
             .setProperty("commit.offsets.on.checkpoint", "true");
     if (bounded) {

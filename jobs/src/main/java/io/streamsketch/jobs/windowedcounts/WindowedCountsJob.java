@@ -121,6 +121,15 @@ public final class WindowedCountsJob implements JobCommand {
 
   private static SingleOutputStreamOperator<PageWindowCount> countViews(
       WindowedStream<ClickEvent, String, TimeWindow> windows, String name) {
+    return countViews(windows, NAME, name);
+  }
+
+  /**
+   * The views per page of {@code windows}, aggregated incrementally (a window's state is one count), as the operator
+   * {@code name} with the uid {@code <job>/<name>}.
+   */
+  public static SingleOutputStreamOperator<PageWindowCount> countViews(
+      WindowedStream<ClickEvent, String, TimeWindow> windows, String job, String name) {
     return windows
         .aggregate(
             new CountAggregate<>(),
@@ -128,7 +137,7 @@ public final class WindowedCountsJob implements JobCommand {
             TypeInformation.of(Long.class),
             TypeInformation.of(Long.class),
             TypeInformation.of(PageWindowCount.class))
-        .uid(NAME + "/" + name)
+        .uid(job + "/" + name)
         .name(name);
   }
 

@@ -3,22 +3,30 @@ package io.streamsketch.jobs.testing;
 import io.streamsketch.model.ClickEvent;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 
 /**
  * Injects one failure: in the first attempt of subtask 0, after {@code afterRecords} records and a completed
  * checkpoint, it runs an optional action and throws. Each failure is counted under the injector's name, read with
- * {@link #failures}: the test and the MiniCluster share the JVM.
+ * {@link #failures}: the test and the MiniCluster share the JVM. {@link #recordsAtACompletedCheckpoint} tells how far
+ * the first attempt had got at its latest completed checkpoint: where a restore after the failure starts at least.
  */
 public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, ClickEvent>
-    implements CheckpointListener {
+    implements CheckpointListener, CheckpointedFunction {
   private static final long serialVersionUID = 1L;
   private static final ConcurrentHashMap<String, AtomicInteger> FAILURES = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, AtomicLong> CHECKPOINTED = new ConcurrentHashMap<>();
 
   /** What to do just before the failure; shipped with the job, so serializable. */
   public interface Action extends Serializable {
@@ -29,16 +37,19 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
   private final long afterRecords;
   private final Duration delayPerRecord;
   private final Action beforeFailure;
+  private final boolean onCheckpointComplete;
   private transient boolean armed;
   private transient boolean checkpointed;
   private transient long records;
+  private transient Map<Long, Long> recordsAtCheckpoint;
 
   private FailOnceAfterACheckpoint(
-      String name, long afterRecords, Duration delayPerRecord, Action beforeFailure) {
+      String name, long afterRecords, Duration delayPerRecord, Action beforeFailure, boolean onCheckpointComplete) {
     this.name = name;
     this.afterRecords = afterRecords;
     this.delayPerRecord = delayPerRecord;
     this.beforeFailure = beforeFailure;
+    this.onCheckpointComplete = onCheckpointComplete;
   }
 
   /** Fails after {@code afterRecords} records (Long.MAX_VALUE: never); resets the count of {@code name}. */
@@ -53,12 +64,32 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
   public static FailOnceAfterACheckpoint named(
       String name, long afterRecords, Duration delayPerRecord, Action beforeFailure) {
     failures(name).set(0);
-    return new FailOnceAfterACheckpoint(name, afterRecords, delayPerRecord, beforeFailure);
+    recordsAtACompletedCheckpoint(name).set(-1);
+    return new FailOnceAfterACheckpoint(name, afterRecords, delayPerRecord, beforeFailure, false);
+  }
+
+  /**
+   * Fails when the first checkpoint whose barrier came after at least {@code afterRecords} records completes, in
+   * its completion notice rather than on a record: the restore then starts from that checkpoint (or one completed
+   * just after it), with no record in between. Until then each record is slowed by {@code delayPerRecord}.
+   */
+  public static FailOnceAfterACheckpoint atACheckpointAfter(String name, long afterRecords, Duration delayPerRecord) {
+    failures(name).set(0);
+    recordsAtACompletedCheckpoint(name).set(-1);
+    return new FailOnceAfterACheckpoint(name, afterRecords, delayPerRecord, () -> {}, true);
   }
 
   /** The failures injected so far under {@code name}. */
   public static AtomicInteger failures(String name) {
     return FAILURES.computeIfAbsent(name, n -> new AtomicInteger());
+  }
+
+  /**
+   * The records the armed subtask had passed at its latest completed checkpoint (-1 before the first): its barrier
+   * came after exactly these records.
+   */
+  public static AtomicLong recordsAtACompletedCheckpoint(String name) {
+    return CHECKPOINTED.computeIfAbsent(name, n -> new AtomicLong(-1));
   }
 
   @Override
@@ -74,7 +105,7 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
       return event;
     }
     records++;
-    if (checkpointed && records > afterRecords) {
+    if (checkpointed && records > afterRecords && !onCheckpointComplete) {
       armed = false;
       beforeFailure.run();
       failures(name).incrementAndGet();
@@ -87,7 +118,29 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
   }
 
   @Override
-  public void notifyCheckpointComplete(long checkpointId) {
+  public void initializeState(FunctionInitializationContext context) {
+    recordsAtCheckpoint = new HashMap<>();
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) {
+    if (armed) {
+      recordsAtCheckpoint.put(context.getCheckpointId(), records);
+    }
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) throws Exception {
     checkpointed = true;
+    Long passed = recordsAtCheckpoint.remove(checkpointId);
+    if (passed != null) {
+      recordsAtACompletedCheckpoint(name).accumulateAndGet(passed, Math::max);
+      if (onCheckpointComplete && armed && passed >= afterRecords) {
+        armed = false;
+        beforeFailure.run();
+        failures(name).incrementAndGet();
+        throw new IllegalStateException("injected failure at checkpoint " + checkpointId + " after " + passed + " records");
+      }
+    }
   }
 }

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -231,8 +232,17 @@ public final class KafkaBrokerExtension implements BeforeAllCallback {
 
     private static boolean allPartitionsLed(Admin admin, String topic, int partitions)
             throws InterruptedException, ExecutionException, TimeoutException {
-        TopicDescription description = admin.describeTopics(Set.of(topic)).allTopicNames()
-                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        TopicDescription description;
+        try {
+            description = admin.describeTopics(Set.of(topic)).allTopicNames()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                // The controller created the topic, but the broker's metadata does not have it yet (seen under load).
+                return false;
+            }
+            throw e;
+        }
         List<TopicPartitionInfo> infos = description.partitions();
         return infos.size() == partitions && infos.stream().allMatch(info -> info.leader() != null);
     }
