@@ -21,8 +21,11 @@ import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -97,14 +100,24 @@ public final class WindowedCountsJob implements JobCommand {
             SideOutputs.LATE_EVENTS,
             (event, window) -> event,
             "tumbling-window");
+    // 0.1.0 had a keyed late-window router here; its savepoints hold (empty) keyed state of that uid, so a chained
+    // pass-through keeps the uid and those savepoints restore without dropping anything.
+    KeyedStream<ClickEvent, String> slidingViews =
+        DataStreamUtils.reinterpretAsKeyedStream(
+            viewsByPage
+                .process(new FormerLateWindowRouter(), TypeInformation.of(ClickEvent.class))
+                .uid(NAME + "/sliding-late-windows")
+                .name("sliding-late-windows"),
+            event -> event.pageId,
+            TypeInformation.of(String.class));
     // An event can be late for its older sliding window and counted in the newer one: a late record names its window.
     SingleOutputStreamOperator<PageWindowCount> sliding =
         countViews(
-            viewsByPage,
+            slidingViews,
             PaneWindows.sliding(settings.slidingSize(), settings.slide()),
             settings,
             LateWindowRouter.LATE_WINDOWS,
-            (event, window) -> new LateEvent(event, window.getStart(), window.getEnd()),
+            LateWindowRecord.lateEvent(),
             "sliding-window");
     return new Results(
         tumbling,
@@ -141,6 +154,16 @@ public final class WindowedCountsJob implements JobCommand {
                 true))
         .uid(NAME + "/" + name)
         .name(name);
+  }
+
+  /** Passes every view on: the place of 0.1.0's late-window router, whose work the pane operator now does. */
+  private static final class FormerLateWindowRouter extends KeyedProcessFunction<String, ClickEvent, ClickEvent> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(ClickEvent view, Context context, Collector<ClickEvent> out) {
+      out.collect(view);
+    }
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.streamsketch.flink.window;
 
+import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.LateEvent;
 import java.io.Serializable;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
@@ -7,4 +9,9 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 @FunctionalInterface
 public interface LateWindowRecord<IN, L> extends Serializable {
   L of(IN element, TimeWindow window);
+
+  /** A {@link LateEvent} naming the window the event missed, for {@link LateWindowRouter#LATE_WINDOWS}. */
+  static LateWindowRecord<ClickEvent, LateEvent> lateEvent() {
+    return (event, window) -> new LateEvent(event, window.getStart(), window.getEnd());
+  }
 }
