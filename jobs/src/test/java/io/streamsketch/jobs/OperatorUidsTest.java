@@ -71,9 +71,11 @@ class OperatorUidsTest {
         "unique-visitors",
         "unique-visitors --exact",
         "unique-visitors --verify",
+        "unique-visitors --slide 30s",
         "top-pages",
         "top-pages --exact",
         "top-pages --verify",
+        "top-pages --slide 30s",
         "sample",
         "sample --exact",
         "sample --verify");

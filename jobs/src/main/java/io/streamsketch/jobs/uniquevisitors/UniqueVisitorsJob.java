@@ -27,6 +27,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -105,25 +106,10 @@ public final class UniqueVisitorsJob implements JobCommand {
    * late output.
    */
   private static Results buildSliding(DataStream<ClickEvent> views, Settings settings) {
-    HyperLogLogAggregate<ClickEvent> users = new HyperLogLogAggregate<>(event -> event.userId, settings.precision());
     SingleOutputStreamOperator<UniqueVisitors> perPage =
-        settings.windows().slidingPanes(
-            views.keyBy(event -> event.pageId, Types.STRING),
-            NAME + "/per-page-sliding",
-            settings.slide(),
-            users,
-            HyperLogLogSerializer.INSTANCE,
-            new ToUniqueVisitors(),
-            TypeInformation.of(UniqueVisitors.class));
+        slidingUsers(views.keyBy(event -> event.pageId, Types.STRING), "per-page-sliding", settings);
     SingleOutputStreamOperator<UniqueVisitors> global =
-        settings.windows().slidingPanes(
-            views.keyBy(event -> UniqueVisitors.ALL_PAGES, Types.STRING),
-            NAME + "/global-sliding",
-            settings.slide(),
-            users,
-            HyperLogLogSerializer.INSTANCE,
-            new ToUniqueVisitors(),
-            TypeInformation.of(UniqueVisitors.class));
+        slidingUsers(views.keyBy(event -> UniqueVisitors.ALL_PAGES, Types.STRING), "global-sliding", settings);
     return new Results(
         perPage,
         global,
@@ -131,6 +117,18 @@ public final class UniqueVisitorsJob implements JobCommand {
         null,
         perPage.getSideOutput(LateWindowRouter.LATE_WINDOWS),
         global.getSideOutput(LateWindowRouter.LATE_WINDOWS));
+  }
+
+  private static SingleOutputStreamOperator<UniqueVisitors> slidingUsers(
+      KeyedStream<ClickEvent, String> views, String name, Settings settings) {
+    return settings.windows().slidingPanes(
+        views,
+        NAME + "/" + name,
+        settings.slide(),
+        new HyperLogLogAggregate<>(event -> event.userId, settings.precision()),
+        HyperLogLogSerializer.INSTANCE,
+        new ToUniqueVisitors(),
+        TypeInformation.of(UniqueVisitors.class));
   }
 
   private static Results buildSketches(DataStream<ClickEvent> views, Settings settings) {

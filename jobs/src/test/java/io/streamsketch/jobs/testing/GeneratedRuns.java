@@ -63,12 +63,7 @@ public final class GeneratedRuns {
     }
     Map<Long, List<ClickEvent>> windows = new TreeMap<>();
     int lateSeen = 0;
-    ClickstreamGenerator events = new ClickstreamGenerator(config);
-    while (events.hasNext()) {
-      ClickEvent event = events.next();
-      if (!filter.test(event)) {
-        continue;
-      }
+    for (ClickEvent event : generated(config, filter)) {
       if (late.contains(event.eventId)) {
         lateSeen++;
         continue;
@@ -94,12 +89,7 @@ public final class GeneratedRuns {
     }
     Map<Long, List<ClickEvent>> windows = new TreeMap<>();
     int lateSeen = 0;
-    ClickstreamGenerator events = new ClickstreamGenerator(config);
-    while (events.hasNext()) {
-      ClickEvent event = events.next();
-      if (!filter.test(event)) {
-        continue;
-      }
+    for (ClickEvent event : generated(config, filter)) {
       for (long start = event.eventTime - Math.floorMod(event.eventTime, slide); start > event.eventTime - size; start -= slide) {
         if (late.contains(event.eventId + "@" + start)) {
           lateSeen++;
@@ -110,6 +100,19 @@ public final class GeneratedRuns {
     }
     assertThat(lateSeen).as("late pairs are pairs of the input").isEqualTo(late.size());
     return windows;
+  }
+
+  /** The events of {@code config} that {@code filter} keeps, in arrival order. */
+  private static List<ClickEvent> generated(GeneratorConfig config, Predicate<ClickEvent> filter) {
+    List<ClickEvent> kept = new ArrayList<>();
+    ClickstreamGenerator events = new ClickstreamGenerator(config);
+    while (events.hasNext()) {
+      ClickEvent event = events.next();
+      if (filter.test(event)) {
+        kept.add(event);
+      }
+    }
+    return kept;
   }
 
   /** The lines of one output, keyed by {@code key}, keeping the line with the highest firing per key. */

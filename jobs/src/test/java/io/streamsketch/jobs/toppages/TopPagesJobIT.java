@@ -89,21 +89,26 @@ class TopPagesJobIT {
   void everyHeavyHitterIsListedWithTheSinglePassEstimate() {
     int heavyHitters = 0;
     for (Map.Entry<Long, List<ClickEvent>> window : views.entrySet()) {
-      CountMinSketch singlePass = CountMinSketch.builder().accuracy(EPSILON, DELTA).seed(0).build();
-      window.getValue().forEach(view -> singlePass.update(view.pageId, 1));
-      List<Map<String, Object>> entries = OutputFiles.objectsIn(records.get(window.getKey().toString()), "entries");
-      Map<String, Long> listed = new HashMap<>();
-      entries.forEach(entry -> listed.put((String) entry.get("pageId"), (Long) entry.get("estimate")));
-      listed.forEach((page, estimate) -> assertThat(estimate).as(page).isEqualTo(singlePass.estimate(page)));
-      Set<String> heavy =
-          exactViews(window.getValue()).entrySet().stream()
-              .filter(page -> page.getValue() >= HEAVY_FRACTION * window.getValue().size())
-              .map(Map.Entry::getKey)
-              .collect(Collectors.toSet());
-      assertThat(listed.keySet()).as("window %s", window.getKey()).containsAll(heavy);
-      heavyHitters += heavy.size();
+      heavyHitters += assertSinglePassEstimatesAndHeavyHitters(window.getValue(), records.get(window.getKey().toString()));
     }
     assertThat(heavyHitters).isPositive();
+  }
+
+  /** Asserts a window's record lists single-pass estimates and every heavy hitter; returns the heavy hitters. */
+  private static int assertSinglePassEstimatesAndHeavyHitters(List<ClickEvent> views, String record) {
+    CountMinSketch singlePass = CountMinSketch.builder().accuracy(EPSILON, DELTA).seed(0).build();
+    views.forEach(view -> singlePass.update(view.pageId, 1));
+    Map<String, Long> listed = new HashMap<>();
+    OutputFiles.objectsIn(record, "entries")
+        .forEach(entry -> listed.put((String) entry.get("pageId"), (Long) entry.get("estimate")));
+    listed.forEach((page, estimate) -> assertThat(estimate).as(page).isEqualTo(singlePass.estimate(page)));
+    Set<String> heavy =
+        exactViews(views).entrySet().stream()
+            .filter(page -> page.getValue() >= HEAVY_FRACTION * views.size())
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toSet());
+    assertThat(listed.keySet()).as("window %s", record).containsAll(heavy);
+    return heavy.size();
   }
 
   @Test
@@ -195,18 +200,7 @@ class TopPagesJobIT {
     for (Map.Entry<Long, List<ClickEvent>> window : slidingViews.entrySet()) {
       Map<String, Object> r = finalRecords.get(window.getKey());
       assertThat(r.get("totalViews")).as("N of %s", window.getKey()).isEqualTo((long) window.getValue().size());
-      CountMinSketch singlePass = CountMinSketch.builder().accuracy(EPSILON, DELTA).seed(0).build();
-      window.getValue().forEach(view -> singlePass.update(view.pageId, 1));
-      Map<String, Long> listed = new HashMap<>();
-      OutputFiles.objectsIn(lines.get(window.getKey()), "entries")
-          .forEach(entry -> listed.put((String) entry.get("pageId"), (Long) entry.get("estimate")));
-      listed.forEach((page, estimate) -> assertThat(estimate).as(page).isEqualTo(singlePass.estimate(page)));
-      Set<String> heavy =
-          exactViews(window.getValue()).entrySet().stream()
-              .filter(page -> page.getValue() >= HEAVY_FRACTION * window.getValue().size())
-              .map(Map.Entry::getKey)
-              .collect(Collectors.toSet());
-      assertThat(listed.keySet()).as("window %s", window.getKey()).containsAll(heavy);
+      assertSinglePassEstimatesAndHeavyHitters(window.getValue(), lines.get(window.getKey()));
     }
   }
 }

@@ -9,7 +9,6 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.AggregateFunction;
-import org.apache.flink.api.common.state.AggregatingState;
 import org.apache.flink.api.common.state.AggregatingStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -20,6 +19,7 @@ import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.internal.InternalAggregatingState;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.InternalTimer;
@@ -89,7 +89,7 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
   private transient InternalTimerService<TimeWindow> timers;
   private transient MapState<Long, ACC> panes;
   private transient ValueStateDescriptor<Integer> firingsDescriptor;
-  private transient AggregatingStateDescriptor<IN, ACC, ACC> windowContentsDescriptor;
+  private transient AggregatingStateDescriptor<IN, ACC, ?> windowContentsDescriptor;
   private transient TimeWindow.Serializer windowSerializer;
 
   /**
@@ -143,8 +143,7 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
     firingsDescriptor = new ValueStateDescriptor<>("firings", IntSerializer.INSTANCE);
     if (readsWindowOperatorContents) {
       windowContentsDescriptor =
-          new AggregatingStateDescriptor<>(
-              "window-contents", new AccumulatorOnly<>(aggregate), accumulatorSerializer.duplicate());
+          new AggregatingStateDescriptor<>("window-contents", aggregate, accumulatorSerializer.duplicate());
     }
   }
 
@@ -290,7 +289,7 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
       }
     }
     if (readsWindowOperatorContents) {
-      ACC contents = windowContents(window).get();
+      ACC contents = windowContents(window).getInternal();
       if (contents != null) {
         merged = aggregate.merge(merged == null ? aggregate.createAccumulator() : merged, contents);
       }
@@ -318,44 +317,16 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
     }
   }
 
-  private AggregatingState<IN, ACC> windowContents(TimeWindow window) throws Exception {
-    return getPartitionedState(window, windowSerializer, windowContentsDescriptor);
+  /** The window operator's state, read as its accumulator (as the window operator itself reads it). */
+  @SuppressWarnings("unchecked")
+  private InternalAggregatingState<K, TimeWindow, IN, ACC, ?> windowContents(TimeWindow window) throws Exception {
+    return (InternalAggregatingState<K, TimeWindow, IN, ACC, ?>)
+        getPartitionedState(window, windowSerializer, windowContentsDescriptor);
   }
 
   /** As Flink's window operator: the end of the allowed lateness, capped at {@code Long.MAX_VALUE}. */
   private long cleanupTime(TimeWindow window) {
     long cleanup = window.maxTimestamp() + allowedLateness;
     return cleanup >= window.maxTimestamp() ? cleanup : Long.MAX_VALUE;
-  }
-
-  /** The window operator's aggregating state read as its accumulator (its descriptor needs a function). */
-  private static final class AccumulatorOnly<IN, ACC> implements AggregateFunction<IN, ACC, ACC> {
-    private static final long serialVersionUID = 1L;
-
-    private final AggregateFunction<IN, ACC, ?> aggregate;
-
-    AccumulatorOnly(AggregateFunction<IN, ACC, ?> aggregate) {
-      this.aggregate = aggregate;
-    }
-
-    @Override
-    public ACC createAccumulator() {
-      return aggregate.createAccumulator();
-    }
-
-    @Override
-    public ACC add(IN value, ACC accumulator) {
-      return aggregate.add(value, accumulator);
-    }
-
-    @Override
-    public ACC getResult(ACC accumulator) {
-      return accumulator;
-    }
-
-    @Override
-    public ACC merge(ACC a, ACC b) {
-      return aggregate.merge(a, b);
-    }
   }
 }

@@ -68,7 +68,7 @@ class PaneWindowOperatorTest {
       String name, PaneWindows windows, Duration lateness, int maxHeldPanes, Supplier<StateBackend> backend)
       throws Exception {
     Run<Long> run =
-        new Run<>(windows, lateness, new CountViews(), LongSerializer.INSTANCE, String::valueOf, maxHeldPanes, backend);
+        new Run<>(windows, lateness, new CountAggregate<ClickEvent>(), LongSerializer.INSTANCE, String::valueOf, maxHeldPanes, backend);
     run.feed(new Random(11), 6_000, 1_500);
     assertThat(run.late).as("some pairs are late").isNotEmpty();
     if (!lateness.isZero()) {
@@ -135,7 +135,7 @@ class PaneWindowOperatorTest {
 
   private static PaneWindowOperator<String, ClickEvent, Long, String, String> countOperator(PaneWindows windows, int maxHeldPanes) {
     return new PaneWindowOperator<>(
-        windows, Duration.ZERO, new CountViews(), LongSerializer.INSTANCE,
+        windows, Duration.ZERO, new CountAggregate<ClickEvent>(), LongSerializer.INSTANCE,
         (key, window, count, firing) -> key + "@" + window.getStart() + "=" + count + "#" + firing,
         LATE, LATE_RECORD, maxHeldPanes, false);
   }
@@ -302,31 +302,6 @@ class PaneWindowOperatorTest {
       int firing = firings.getOrDefault(window, 0);
       firings.put(window, firing + 1);
       results.add(window + "=" + show.apply(contents.get(page).get(start)) + "#" + firing);
-    }
-  }
-
-  /** Counts views; the count aggregate of this package, typed for ClickEvent. */
-  private static final class CountViews implements AggregateFunction<ClickEvent, Long, Long> {
-    private final CountAggregate<ClickEvent> count = new CountAggregate<>();
-
-    @Override
-    public Long createAccumulator() {
-      return count.createAccumulator();
-    }
-
-    @Override
-    public Long add(ClickEvent value, Long accumulator) {
-      return count.add(value, accumulator);
-    }
-
-    @Override
-    public Long getResult(Long accumulator) {
-      return accumulator;
-    }
-
-    @Override
-    public Long merge(Long a, Long b) {
-      return count.merge(a, b);
     }
   }
 }
