@@ -240,15 +240,14 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
     }
   }
 
-  /** Merges a partial into the current key's pane; a new pane registers its windows' timers. */
+  /**
+   * Merges a partial into the current key's pane and registers its live windows' timers, as Flink's window operator
+   * does per element. Mostly they exist already; but a restored operator starts without a watermark, so a partial
+   * held since the restore may belong to a window that fired before it, and that window fires again with it.
+   */
   private void writePane(long paneStart, ACC partial, long watermark) throws Exception {
     ACC stored = panes.get(paneStart);
-    if (stored != null) {
-      panes.put(paneStart, aggregate.merge(stored, partial));
-      return;
-    }
-    panes.put(paneStart, partial);
-    // A pane is purged with its last window, so its windows' timers stay registered while it exists.
+    panes.put(paneStart, stored == null ? partial : aggregate.merge(stored, partial));
     for (TimeWindow window : windows.windowsOf(paneStart)) {
       long cleanup = cleanupTime(window);
       if (cleanup <= watermark) {
