@@ -142,6 +142,21 @@ class StreamSketchCliTest {
     assertThat(stderr()).contains(message);
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "unique-visitors|--slide=2m|--slide (PT2M) must not be longer than --window (PT1M)",
+        "top-pages|--slide=0s|--slide must be positive",
+        "unique-visitors|--slide=30s --exact|--slide works with the sketches only, not with --exact or --verify",
+        "top-pages|--slide=30s --verify|--slide works with the sketches only, not with --exact or --verify",
+      })
+  void wrongSlidesFailInOneLine(String job, String args, String message) throws Exception {
+    assertThat(run((job + " " + args).split(" "))).isEqualTo(2);
+    assertThat(stderr()).contains(message);
+    assertThat(stderr().strip().lines()).hasSize(1);
+  }
+
   @Test
   void generateWritesTheSameBytesForTheSameSeed(@TempDir Path dir) throws Exception {
     String[] args = {"--events", "2000", "--seed", "3", "--malformed-fraction", "0.01"};

@@ -1,9 +1,20 @@
 package io.streamsketch.jobs.runtime;
 
+import io.streamsketch.flink.window.LateWindowRecord;
+import io.streamsketch.flink.window.LateWindowRouter;
+import io.streamsketch.flink.window.PaneWindowOperator;
+import io.streamsketch.flink.window.PaneWindows;
+import io.streamsketch.flink.window.WindowResult;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.ParsedArgs;
+import io.streamsketch.model.ClickEvent;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The event-time settings the sketch jobs share: tumbling windows, lateness, watermarks, and how many partial
@@ -35,6 +46,66 @@ public record SketchWindows(
   /** The watermark settings the job's sources apply. */
   public EventTime.Watermarks watermarks() {
     return new EventTime.Watermarks(outOfOrderness, idleness);
+  }
+
+  /** The {@code --slide} option of the sketch jobs that offer sliding windows. */
+  public static final Option SLIDE =
+      Option.value(
+          "slide",
+          "duration",
+          null,
+          "slide the --window by this (at most --window) over shared panes instead of tumbling; not with --exact or"
+              + " --verify");
+
+  /** The {@code --slide} value, or null (tumbling windows) when it is not given. */
+  public static Duration slide(ParsedArgs args) {
+    return args.has("slide") ? args.duration("slide") : null;
+  }
+
+  /** Checks a sliding job's settings: one line for the user when they do not fit. */
+  public void checkSlide(Duration slide, boolean exact, boolean verify) {
+    if (slide == null) {
+      return;
+    }
+    if (slide.compareTo(window) > 0) {
+      throw new IllegalArgumentException("--slide (" + slide + ") must not be longer than --window (" + window + ")");
+    }
+    if (exact || verify) {
+      throw new IllegalArgumentException("--slide works with the sketches only, not with --exact or --verify");
+    }
+  }
+
+  /**
+   * A sketch per key and {@code --window} sliding by {@code slide}, merged from shared panes ({@link
+   * PaneWindowOperator}): each view updates one pane in memory, and keyed state sees one write per (key, pane) per
+   * flush; {@code --max-partials} bounds the panes held. Late (view, window) pairs go to {@link
+   * LateWindowRouter#LATE_WINDOWS}.
+   */
+  public <ACC, OUT> SingleOutputStreamOperator<OUT> slidingPanes(
+      KeyedStream<ClickEvent, String> views,
+      String uid,
+      Duration slide,
+      AggregateFunction<ClickEvent, ACC, ?> aggregate,
+      TypeSerializer<ACC> accumulatorSerializer,
+      WindowResult<String, ACC, OUT> result,
+      TypeInformation<OUT> resultType) {
+    String name = uid.substring(uid.lastIndexOf('/') + 1);
+    return views
+        .transform(
+            name,
+            resultType,
+            new PaneWindowOperator<>(
+                PaneWindows.sliding(window, slide),
+                allowedLateness,
+                aggregate,
+                accumulatorSerializer,
+                result,
+                LateWindowRouter.LATE_WINDOWS,
+                LateWindowRecord.lateEvent(),
+                maxPartials,
+                false))
+        .uid(uid)
+        .name(name);
   }
 
   public static SketchWindows from(ParsedArgs args) {

@@ -5,6 +5,9 @@ import io.streamsketch.flink.aggregate.LocalGlobalAggregation;
 import io.streamsketch.flink.aggregate.NumberedFiringWindowFunction;
 import io.streamsketch.flink.aggregate.WindowPartial;
 import io.streamsketch.flink.io.SideOutputs;
+import io.streamsketch.flink.serde.HeavyHittersSerializer;
+import io.streamsketch.flink.window.LateWindowRouter;
+import io.streamsketch.flink.window.WindowResult;
 import io.streamsketch.flink.window.CountAggregate;
 import io.streamsketch.flink.window.PageViewsWindowFunction;
 import io.streamsketch.jobs.cli.Option;
@@ -18,11 +21,13 @@ import io.streamsketch.jobs.runtime.SketchWindows;
 import io.streamsketch.jobs.verify.PageViewsCheck;
 import io.streamsketch.jobs.verify.TopPagesVerifier;
 import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.LateEvent;
 import io.streamsketch.model.PageWindowCount;
 import io.streamsketch.model.TopPages;
 import io.streamsketch.sketch.cms.CountMinSketch;
 import io.streamsketch.sketch.cms.HeavyHitters;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -37,7 +42,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * io.streamsketch.flink.aggregate.LocalWindowAggregator}); one keyed window merges the partials of all subtasks.
  * {@code --verify} adds the exact views and a DataSketches frequent-items estimate of each listed page ({@link
  * TopPagesVerifier}). {@code --exact} runs the exact equivalent instead, for comparison: exact views per (page,
- * window) in keyed windows, ranked per window by {@link ExactTopPages}.
+ * window) in keyed windows, ranked per window by {@link ExactTopPages}. {@code --slide} slides the windows instead,
+ * over shared panes ({@link io.streamsketch.flink.window.PaneWindowOperator}).
  */
 public final class TopPagesJob implements JobCommand {
   public static final String NAME = "top-pages";
@@ -45,9 +51,10 @@ public final class TopPagesJob implements JobCommand {
   static final String TOP_PAGES = "top-pages";
   static final String LATE_EVENTS = "late-events";
   static final String LATE_PARTIALS = "late-partials";
+  static final String LATE_SLIDING = "late-sliding";
   private static final String ALL_PAGES = "*";
 
-  /** The job's parameters. */
+  /** The job's parameters; {@code slide} null for tumbling windows. */
   public record Settings(
       SketchWindows windows,
       int top,
@@ -55,7 +62,8 @@ public final class TopPagesJob implements JobCommand {
       double delta,
       double heavyFraction,
       boolean exact,
-      boolean verify) {
+      boolean verify,
+      Duration slide) {
 
     public Settings {
       if (!(heavyFraction > epsilon) || heavyFraction >= 1) {
@@ -73,30 +81,58 @@ public final class TopPagesJob implements JobCommand {
       if (exact && verify) {
         throw new IllegalArgumentException("--exact and --verify exclude each other: --exact is already exact");
       }
+      windows.checkSlide(slide, exact, verify);
     }
 
     /** The default windows; top 20; ε 0.001, δ 0.01; φ 0.1; sketch, unverified. */
     public static Settings defaults() {
-      return new Settings(SketchWindows.defaults(), 20, 0.001, 0.01, 0.1, false, false);
+      return new Settings(SketchWindows.defaults(), 20, 0.001, 0.01, 0.1, false, false, null);
     }
   }
 
-  /** The job's output streams; {@code latePartials} is null in exact mode, which has no partials. */
+  /**
+   * The job's output streams. Tumbling windows: {@code lateEvents}, and {@code latePartials} unless exact. Sliding
+   * windows: instead the late (view, window) pairs.
+   */
   public record Results(
       DataStream<TopPages> topPages,
       DataStream<ClickEvent> lateEvents,
-      DataStream<WindowPartial<HeavyHitters>> latePartials) {}
+      DataStream<WindowPartial<HeavyHitters>> latePartials,
+      DataStream<LateEvent> lateForSliding) {}
 
   /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     DataStream<ClickEvent> views =
         EventTime.views(events, NAME);
+    if (settings.slide() != null) {
+      return buildSliding(views, settings);
+    }
     return settings.exact() ? buildExact(views, settings) : buildSketches(views, settings);
   }
 
+  private static HeavyHittersAggregate<ClickEvent> pages(Settings settings) {
+    return new HeavyHittersAggregate<>(event -> event.pageId, settings.top(), settings.epsilon(), settings.delta(), 0);
+  }
+
+  /**
+   * {@code --slide}: one tracker per sliding window over all pages, merged from shared panes: the Count-Min counts
+   * add exactly, and the candidates are those of the merged panes' trackers.
+   */
+  private static Results buildSliding(DataStream<ClickEvent> views, Settings settings) {
+    SingleOutputStreamOperator<TopPages> top =
+        settings.windows().slidingPanes(
+            views.keyBy(event -> ALL_PAGES, Types.STRING),
+            NAME + "/sliding-window",
+            settings.slide(),
+            pages(settings),
+            HeavyHittersSerializer.INSTANCE,
+            new ToTopPages(settings.heavyFraction()),
+            TypeInformation.of(TopPages.class));
+    return new Results(top, null, null, top.getSideOutput(LateWindowRouter.LATE_WINDOWS));
+  }
+
   private static Results buildSketches(DataStream<ClickEvent> views, Settings settings) {
-    HeavyHittersAggregate<ClickEvent> pages =
-        new HeavyHittersAggregate<>(event -> event.pageId, settings.top(), settings.epsilon(), settings.delta(), 0);
+    HeavyHittersAggregate<ClickEvent> pages = pages(settings);
     TypeInformation<HeavyHitters> trackerType = HeavyHittersAggregate.ACCUMULATOR_TYPE;
     SingleOutputStreamOperator<WindowPartial<HeavyHitters>> partials =
         LocalGlobalAggregation.localPartials(
@@ -137,7 +173,8 @@ public final class TopPagesJob implements JobCommand {
     return new Results(
         results,
         partials.getSideOutput(SideOutputs.LATE_EVENTS),
-        top.getSideOutput(LocalGlobalAggregation.latePartials(trackerType)));
+        top.getSideOutput(LocalGlobalAggregation.latePartials(trackerType)),
+        null);
   }
 
   /**
@@ -171,11 +208,12 @@ public final class TopPagesJob implements JobCommand {
                 TypeInformation.of(TopPages.class))
             .uid(NAME + "/exact-top-pages")
             .name("exact-top-pages");
-    return new Results(top, pageViews.getSideOutput(SideOutputs.LATE_EVENTS), null);
+    return new Results(top, pageViews.getSideOutput(SideOutputs.LATE_EVENTS), null, null);
   }
 
   /** A window's tracker as a record: the candidates by estimate, the ε·N bound and the heavy-hitter threshold. */
-  static final class ToTopPages extends NumberedFiringWindowFunction<HeavyHitters, TopPages> {
+  static final class ToTopPages extends NumberedFiringWindowFunction<HeavyHitters, TopPages>
+      implements WindowResult<String, HeavyHitters, TopPages> {
     private static final long serialVersionUID = 1L;
 
     private final double heavyFraction;
@@ -185,7 +223,7 @@ public final class TopPagesJob implements JobCommand {
     }
 
     @Override
-    protected TopPages result(String key, TimeWindow window, HeavyHitters tracker, int firing) {
+    public TopPages result(String key, TimeWindow window, HeavyHitters tracker, int firing) {
       List<HeavyHitters.Entry> top = tracker.topK();
       String[] pageIds = new String[top.size()];
       long[] estimates = new long[top.size()];
@@ -222,6 +260,7 @@ public final class TopPagesJob implements JobCommand {
         .addAll(CommonOptions.INPUT)
         .addAll(CommonOptions.GENERATOR)
         .addAll(SketchWindows.OPTIONS)
+        .add(SketchWindows.SLIDE)
         .add(Option.value("top", "k", "20", "pages listed per window (the heavy-hitter candidates)"))
         .add(Option.value("epsilon", "ε", "0.001", "Count-Min error: estimates exceed true views by at most ε·N"))
         .add(Option.value("delta", "δ", "0.01", "Count-Min failure probability per estimate"))
@@ -244,10 +283,15 @@ public final class TopPagesJob implements JobCommand {
                     args.fraction("delta", 0, 1),
                     args.fraction("heavy-fraction", 0, 1),
                     args.flag("exact"),
-                    args.flag("verify")));
+                    args.flag("verify"),
+                    SketchWindows.slide(args)));
     JobRun job = JobRun.start(NAME, args, settings.windows().watermarks());
     Results results = build(job.events(), settings);
     job.write(results.topPages(), TOP_PAGES);
+    if (settings.slide() != null) {
+      job.write(results.lateForSliding(), LATE_SLIDING);
+      return job.execute(out);
+    }
     job.write(results.lateEvents(), LATE_EVENTS);
     if (!settings.exact()) {
       job.write(results.latePartials(), LATE_PARTIALS);

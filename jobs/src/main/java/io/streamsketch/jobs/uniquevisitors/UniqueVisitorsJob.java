@@ -5,6 +5,9 @@ import io.streamsketch.flink.aggregate.LocalGlobalAggregation;
 import io.streamsketch.flink.aggregate.NumberedFiringWindowFunction;
 import io.streamsketch.flink.aggregate.WindowPartial;
 import io.streamsketch.flink.io.SideOutputs;
+import io.streamsketch.flink.serde.HyperLogLogSerializer;
+import io.streamsketch.flink.window.LateWindowRouter;
+import io.streamsketch.flink.window.WindowResult;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
@@ -16,12 +19,15 @@ import io.streamsketch.jobs.runtime.SketchWindows;
 import io.streamsketch.jobs.runtime.TumblingLateEvents;
 import io.streamsketch.jobs.verify.UniqueVisitorsVerifier;
 import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.LateEvent;
 import io.streamsketch.model.UniqueVisitors;
 import io.streamsketch.sketch.hll.HyperLogLog;
 import java.io.PrintStream;
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -34,7 +40,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * windows merge the partials per page and, keyed by {@value UniqueVisitors#ALL_PAGES}, into the global sketch (the
  * union of the pages' sketches is the sketch of all users). {@code --exact} runs the exact equivalent instead, a
  * {@code MapState} of users per (page, window), for comparison; {@code --verify} adds to each result the exact count
- * and a DataSketches HLL estimate over the same windows ({@link UniqueVisitorsVerifier}).
+ * and a DataSketches HLL estimate over the same windows ({@link UniqueVisitorsVerifier}). {@code --slide} slides the
+ * windows instead, over shared panes ({@link io.streamsketch.flink.window.PaneWindowOperator}).
  */
 public final class UniqueVisitorsJob implements JobCommand {
   public static final String NAME = "unique-visitors";
@@ -43,15 +50,19 @@ public final class UniqueVisitorsJob implements JobCommand {
   static final String GLOBAL = "unique-visitors-global";
   static final String LATE_EVENTS = "late-events";
   static final String LATE_PARTIALS = "late-partials";
+  static final String LATE_SLIDING = "late-sliding";
+  static final String LATE_SLIDING_GLOBAL = "late-sliding-global";
 
-  /** The job's parameters. */
+  /** The job's parameters; {@code slide} null for tumbling windows. */
   public record Settings(
       SketchWindows windows,
       int precision,
       boolean exact,
-      boolean verify) {
+      boolean verify,
+      Duration slide) {
 
     public Settings {
+      windows.checkSlide(slide, exact, verify);
       if (precision < HyperLogLog.MIN_PRECISION || precision > HyperLogLog.MAX_PRECISION) {
         throw new IllegalArgumentException(
             "the precision must be in [" + HyperLogLog.MIN_PRECISION + ", " + HyperLogLog.MAX_PRECISION + "]: " + precision);
@@ -63,22 +74,61 @@ public final class UniqueVisitorsJob implements JobCommand {
 
     /** The default windows; p = 12; sketches, unverified. */
     public static Settings defaults() {
-      return new Settings(SketchWindows.defaults(), 12, false, false);
+      return new Settings(SketchWindows.defaults(), 12, false, false, null);
     }
   }
 
-  /** The job's output streams; {@code latePartials} is null in exact mode, which has no partials. */
+  /**
+   * The job's output streams. Tumbling windows: {@code lateEvents}, and {@code latePartials} unless exact. Sliding
+   * windows: instead the late (view, window) pairs of the per-page and of the global windows.
+   */
   public record Results(
       DataStream<UniqueVisitors> perPage,
       DataStream<UniqueVisitors> global,
       DataStream<ClickEvent> lateEvents,
-      DataStream<WindowPartial<HyperLogLog>> latePartials) {}
+      DataStream<WindowPartial<HyperLogLog>> latePartials,
+      DataStream<LateEvent> lateForSliding,
+      DataStream<LateEvent> lateForSlidingGlobal) {}
 
   /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
     DataStream<ClickEvent> views =
         EventTime.views(events, NAME);
+    if (settings.slide() != null) {
+      return buildSliding(views, settings);
+    }
     return settings.exact() ? buildExact(views, settings) : buildSketches(views, settings);
+  }
+
+  /**
+   * {@code --slide}: per page, and keyed by {@value UniqueVisitors#ALL_PAGES} over all pages, a sketch per sliding
+   * window merged from shared panes. Each window operator decides lateness by its own watermark, so each has its
+   * late output.
+   */
+  private static Results buildSliding(DataStream<ClickEvent> views, Settings settings) {
+    SingleOutputStreamOperator<UniqueVisitors> perPage =
+        slidingUsers(views.keyBy(event -> event.pageId, Types.STRING), "per-page-sliding", settings);
+    SingleOutputStreamOperator<UniqueVisitors> global =
+        slidingUsers(views.keyBy(event -> UniqueVisitors.ALL_PAGES, Types.STRING), "global-sliding", settings);
+    return new Results(
+        perPage,
+        global,
+        null,
+        null,
+        perPage.getSideOutput(LateWindowRouter.LATE_WINDOWS),
+        global.getSideOutput(LateWindowRouter.LATE_WINDOWS));
+  }
+
+  private static SingleOutputStreamOperator<UniqueVisitors> slidingUsers(
+      KeyedStream<ClickEvent, String> views, String name, Settings settings) {
+    return settings.windows().slidingPanes(
+        views,
+        NAME + "/" + name,
+        settings.slide(),
+        new HyperLogLogAggregate<>(event -> event.userId, settings.precision()),
+        HyperLogLogSerializer.INSTANCE,
+        new ToUniqueVisitors(),
+        TypeInformation.of(UniqueVisitors.class));
   }
 
   private static Results buildSketches(DataStream<ClickEvent> views, Settings settings) {
@@ -137,7 +187,9 @@ public final class UniqueVisitorsJob implements JobCommand {
         partials.getSideOutput(SideOutputs.LATE_EVENTS),
         perPage
             .getSideOutput(LocalGlobalAggregation.latePartials(sketchType))
-            .union(global.getSideOutput(LocalGlobalAggregation.latePartials(sketchType))));
+            .union(global.getSideOutput(LocalGlobalAggregation.latePartials(sketchType))),
+        null,
+        null);
   }
 
   private static Results buildExact(DataStream<ClickEvent> views, Settings settings) {
@@ -157,6 +209,8 @@ public final class UniqueVisitorsJob implements JobCommand {
             .getSideOutput(SideOutputs.LATE_EVENTS)
             .union(
                 perPage.getSideOutput(SideOutputs.LATE_EVENTS), global.getSideOutput(SideOutputs.LATE_EVENTS)),
+        null,
+        null,
         null);
   }
 
@@ -170,11 +224,12 @@ public final class UniqueVisitorsJob implements JobCommand {
   }
 
   /** A window's sketch as a record: the estimate and its 3σ bounds. */
-  static final class ToUniqueVisitors extends NumberedFiringWindowFunction<HyperLogLog, UniqueVisitors> {
+  static final class ToUniqueVisitors extends NumberedFiringWindowFunction<HyperLogLog, UniqueVisitors>
+      implements WindowResult<String, HyperLogLog, UniqueVisitors> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected UniqueVisitors result(String page, TimeWindow window, HyperLogLog sketch, int firing) {
+    public UniqueVisitors result(String page, TimeWindow window, HyperLogLog sketch, int firing) {
       return new UniqueVisitors(
           page,
           window.getStart(),
@@ -202,6 +257,7 @@ public final class UniqueVisitorsJob implements JobCommand {
         .addAll(CommonOptions.INPUT)
         .addAll(CommonOptions.GENERATOR)
         .addAll(SketchWindows.OPTIONS)
+        .add(SketchWindows.SLIDE)
         .add(Option.value("precision", "p", "12", "HyperLogLog precision: 2^p registers, error about 1.04/sqrt(2^p)"))
         .add(Option.flag("exact", "count exactly (a MapState of users per page and window) instead, for comparison"))
         .add(Option.flag("verify", "add the exact count and a DataSketches HLL estimate to each result"))
@@ -218,11 +274,17 @@ public final class UniqueVisitorsJob implements JobCommand {
                     SketchWindows.from(args),
                     args.intValue("precision", HyperLogLog.MIN_PRECISION, HyperLogLog.MAX_PRECISION),
                     args.flag("exact"),
-                    args.flag("verify")));
+                    args.flag("verify"),
+                    SketchWindows.slide(args)));
     JobRun job = JobRun.start(NAME, args, settings.windows().watermarks());
     Results results = build(job.events(), settings);
     job.write(results.perPage(), PER_PAGE);
     job.write(results.global(), GLOBAL);
+    if (settings.slide() != null) {
+      job.write(results.lateForSliding(), LATE_SLIDING);
+      job.write(results.lateForSlidingGlobal(), LATE_SLIDING_GLOBAL);
+      return job.execute(out);
+    }
     job.write(results.lateEvents(), LATE_EVENTS);
     if (!settings.exact()) {
       job.write(results.latePartials(), LATE_PARTIALS);

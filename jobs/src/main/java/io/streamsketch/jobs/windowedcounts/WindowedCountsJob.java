@@ -2,8 +2,10 @@ package io.streamsketch.jobs.windowedcounts;
 
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.flink.window.CountAggregate;
+import io.streamsketch.flink.window.LateWindowRecord;
 import io.streamsketch.flink.window.LateWindowRouter;
-import io.streamsketch.flink.window.PageViewsWindowFunction;
+import io.streamsketch.flink.window.PaneWindowOperator;
+import io.streamsketch.flink.window.PaneWindows;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
@@ -17,15 +19,14 @@ import io.streamsketch.model.PageWindowCount;
 import java.io.PrintStream;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.datastream.WindowedStream;
-import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * {@code windowed-counts}: views per page in tumbling and sliding event-time windows.
@@ -34,7 +35,11 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * passes its end; each later event within the allowed lateness fires it again with the updated count and the next
  * firing number. Events later than that go to a late output per window kind, counted and written: a tumbling
  * window's late event is late for its one window; a sliding window's late record names the window it missed, since an
- * event can be late for its older sliding window and counted in the newer one ({@link LateWindowRouter}).
+ * event can be late for its older sliding window and counted in the newer one.
+ *
+ * <p>Both window kinds run on {@link PaneWindowOperator}: each view adds one to its page's pane (gcd of size and
+ * slide) in memory, keyed state sees one write per (page, pane) and flush, and a sliding window's count is the sum of
+ * its panes.
  */
 public final class WindowedCountsJob implements JobCommand {
   public static final String NAME = "windowed-counts";
@@ -43,6 +48,8 @@ public final class WindowedCountsJob implements JobCommand {
   static final String SLIDING = "sliding-counts";
   static final String LATE_TUMBLING = "late-tumbling";
   static final String LATE_SLIDING = "late-sliding";
+  /** The (page, pane) counts each subtask of a window holds in memory before it writes them all to keyed state. */
+  static final int MAX_HELD_PANES = 10_000;
 
   /** The job's parameters. */
   public record Settings(
@@ -84,44 +91,39 @@ public final class WindowedCountsJob implements JobCommand {
     KeyedStream<ClickEvent, String> viewsByPage =
         EventTime.views(events, NAME)
             .keyBy(event -> event.pageId, TypeInformation.of(String.class));
-
-    // One window per event: Flink's late output (late for all its windows) is exactly the late (event, window) pairs.
+    // One window per event: its late record is the event itself.
     SingleOutputStreamOperator<PageWindowCount> tumbling =
         countViews(
-            viewsByPage
-                .window(TumblingEventTimeWindows.of(settings.tumblingSize()))
-                .allowedLateness(settings.allowedLateness())
-                .sideOutputLateData(SideOutputs.LATE_EVENTS),
+            viewsByPage,
+            PaneWindows.tumbling(settings.tumblingSize()),
+            settings,
+            SideOutputs.LATE_EVENTS,
+            (event, window) -> event,
             "tumbling-window");
-
-    // Two windows per event (with the default slide): the router writes a late record for each window that the
-    // window operator will skip, on the same keyed stream so that it sees that operator's watermark.
-    WindowAssigner<Object, TimeWindow> slidingWindows =
-        SlidingEventTimeWindows.of(settings.slidingSize(), settings.slide());
-    SingleOutputStreamOperator<ClickEvent> onTimeForSliding =
-        viewsByPage
-            .process(
-                new LateWindowRouter<String>(slidingWindows, settings.allowedLateness()),
-                TypeInformation.of(ClickEvent.class))
-            .uid(NAME + "/sliding-late-windows")
-            .name("sliding-late-windows");
+    // 0.1.0 had a keyed late-window router here; its savepoints hold (empty) keyed state of that uid, so a chained
+    // pass-through keeps the uid and those savepoints restore without dropping anything.
+    KeyedStream<ClickEvent, String> slidingViews =
+        DataStreamUtils.reinterpretAsKeyedStream(
+            viewsByPage
+                .process(new FormerLateWindowRouter(), TypeInformation.of(ClickEvent.class))
+                .uid(NAME + "/sliding-late-windows")
+                .name("sliding-late-windows"),
+            event -> event.pageId,
+            TypeInformation.of(String.class));
+    // An event can be late for its older sliding window and counted in the newer one: a late record names its window.
     SingleOutputStreamOperator<PageWindowCount> sliding =
         countViews(
-            DataStreamUtils.reinterpretAsKeyedStream(
-                    onTimeForSliding, event -> event.pageId, TypeInformation.of(String.class))
-                .window(slidingWindows)
-                .allowedLateness(settings.allowedLateness()),
+            slidingViews,
+            PaneWindows.sliding(settings.slidingSize(), settings.slide()),
+            settings,
+            LateWindowRouter.LATE_WINDOWS,
+            LateWindowRecord.lateEvent(),
             "sliding-window");
     return new Results(
         tumbling,
         sliding,
         tumbling.getSideOutput(SideOutputs.LATE_EVENTS),
-        onTimeForSliding.getSideOutput(LateWindowRouter.LATE_WINDOWS));
-  }
-
-  private static SingleOutputStreamOperator<PageWindowCount> countViews(
-      WindowedStream<ClickEvent, String, TimeWindow> windows, String name) {
-    return countViews(windows, NAME, name);
+        sliding.getSideOutput(LateWindowRouter.LATE_WINDOWS));
   }
 
   /**
@@ -139,6 +141,46 @@ public final class WindowedCountsJob implements JobCommand {
             TypeInformation.of(PageWindowCount.class))
         .uid(job + "/" + name)
         .name(name);
+  }
+
+  /**
+   * Views per page over shared panes. The uids are those of the window operators of release 0.1.0, whose state this
+   * operator reads ({@code readsWindowOperatorContents}): their savepoints restore, and their windows keep counting.
+   */
+  private static <L> SingleOutputStreamOperator<PageWindowCount> countViews(
+      KeyedStream<ClickEvent, String> viewsByPage,
+      PaneWindows windows,
+      Settings settings,
+      OutputTag<L> lateOutput,
+      LateWindowRecord<ClickEvent, L> lateRecord,
+      String name) {
+    return viewsByPage
+        .transform(
+            name,
+            TypeInformation.of(PageWindowCount.class),
+            new PaneWindowOperator<String, ClickEvent, Long, PageWindowCount, L>(
+                windows,
+                settings.allowedLateness(),
+                new CountAggregate<>(),
+                LongSerializer.INSTANCE,
+                (page, window, views, firing) ->
+                    new PageWindowCount(page, window.getStart(), window.getEnd(), views, firing),
+                lateOutput,
+                lateRecord,
+                MAX_HELD_PANES,
+                true))
+        .uid(NAME + "/" + name)
+        .name(name);
+  }
+
+  /** Passes every view on: the place of 0.1.0's late-window router, whose work the pane operator now does. */
+  private static final class FormerLateWindowRouter extends KeyedProcessFunction<String, ClickEvent, ClickEvent> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(ClickEvent view, Context context, Collector<ClickEvent> out) {
+      out.collect(view);
+    }
   }
 
   @Override

@@ -63,12 +63,7 @@ public final class GeneratedRuns {
     }
     Map<Long, List<ClickEvent>> windows = new TreeMap<>();
     int lateSeen = 0;
-    ClickstreamGenerator events = new ClickstreamGenerator(config);
-    while (events.hasNext()) {
-      ClickEvent event = events.next();
-      if (!filter.test(event)) {
-        continue;
-      }
+    for (ClickEvent event : generated(config, filter)) {
       if (late.contains(event.eventId)) {
         lateSeen++;
         continue;
@@ -78,6 +73,46 @@ public final class GeneratedRuns {
     }
     assertThat(lateSeen).as("late events are events of the input").isEqualTo(late.size()).isPositive();
     return windows;
+  }
+
+  /**
+   * The events that {@code filter} keeps, by the start of each sliding window ({@code size} every {@code slide}) that
+   * counted them: all but the (event, window) pairs in the late output {@code lateFolder}. Asserts that the late
+   * output holds only pairs of such events and windows, each once.
+   */
+  public static Map<Long, List<ClickEvent>> acceptedBySlidingWindow(
+      GeneratorConfig config, Path lateFolder, Predicate<ClickEvent> filter, long size, long slide) throws Exception {
+    Set<String> late = new HashSet<>();
+    for (String line : OutputFiles.lines(lateFolder)) {
+      Map<String, Object> fields = OutputFiles.fields(line);
+      assertThat(late.add(fields.get("eventId") + "@" + fields.get("windowStart"))).as("late once: %s", line).isTrue();
+    }
+    Map<Long, List<ClickEvent>> windows = new TreeMap<>();
+    int lateSeen = 0;
+    for (ClickEvent event : generated(config, filter)) {
+      for (long start = event.eventTime - Math.floorMod(event.eventTime, slide); start > event.eventTime - size; start -= slide) {
+        if (late.contains(event.eventId + "@" + start)) {
+          lateSeen++;
+        } else {
+          windows.computeIfAbsent(start, w -> new ArrayList<>()).add(event);
+        }
+      }
+    }
+    assertThat(lateSeen).as("late pairs are pairs of the input").isEqualTo(late.size());
+    return windows;
+  }
+
+  /** The events of {@code config} that {@code filter} keeps, in arrival order. */
+  private static List<ClickEvent> generated(GeneratorConfig config, Predicate<ClickEvent> filter) {
+    List<ClickEvent> kept = new ArrayList<>();
+    ClickstreamGenerator events = new ClickstreamGenerator(config);
+    while (events.hasNext()) {
+      ClickEvent event = events.next();
+      if (filter.test(event)) {
+        kept.add(event);
+      }
+    }
+    return kept;
   }
 
   /** The lines of one output, keyed by {@code key}, keeping the line with the highest firing per key. */

@@ -200,4 +200,47 @@ class UniqueVisitorsJobIT {
           }
         });
   }
+
+  /**
+   * {@code --slide}: 5-minute windows every minute, merged from 1-minute panes. Every (page or "*", window) the input
+   * has a counted view in has one final record, whose estimate is the register estimate of one sketch of all its
+   * counted users (the merge of panes is exact); the late pairs of each scope account for the rest.
+   */
+  @Test
+  void slidingWindowsEqualOneSketchOfEachWindowsUsers(@TempDir Path sliding) throws Exception {
+    GeneratedRuns.run(UniqueVisitorsJob.NAME, CONFIG, sliding, "--window", "5m", "--slide", "1m");
+    long size = 5 * GeneratedRuns.MINUTE;
+    Map<String, Set<String>> users = new HashMap<>();
+    GeneratedRuns.acceptedBySlidingWindow(
+            CONFIG, sliding.resolve(UniqueVisitorsJob.LATE_SLIDING), e -> e.kind == EventKind.VIEW, size, GeneratedRuns.MINUTE)
+        .forEach((start, views) -> views.forEach(
+            view -> users.computeIfAbsent(view.pageId + "@" + start, w -> new HashSet<>()).add(view.userId)));
+    GeneratedRuns.acceptedBySlidingWindow(
+            CONFIG, sliding.resolve(UniqueVisitorsJob.LATE_SLIDING_GLOBAL), e -> e.kind == EventKind.VIEW, size, GeneratedRuns.MINUTE)
+        .forEach((start, views) -> views.forEach(
+            view -> users.computeIfAbsent(UniqueVisitors.ALL_PAGES + "@" + start, w -> new HashSet<>()).add(view.userId)));
+
+    Map<String, Map<String, Object>> records = new HashMap<>();
+    Map<String, Long> firings = new HashMap<>();
+    for (String name : List.of(UniqueVisitorsJob.PER_PAGE, UniqueVisitorsJob.GLOBAL)) {
+      for (String line : OutputFiles.lines(sliding.resolve(name))) {
+        Map<String, Object> r = OutputFiles.fields(line);
+        assertThat((Long) r.get("windowEnd") - (Long) r.get("windowStart")).isEqualTo(size);
+        String window = r.get("pageId") + "@" + r.get("windowStart");
+        if ((Long) r.get("firing") > firings.getOrDefault(window, -1L)) {
+          firings.put(window, (Long) r.get("firing"));
+          records.put(window, r);
+        }
+      }
+    }
+    assertThat(records.keySet()).isEqualTo(users.keySet());
+    for (Map.Entry<String, Set<String>> window : users.entrySet()) {
+      HyperLogLog singlePass = HyperLogLog.create(12);
+      window.getValue().forEach(singlePass::update);
+      assertThat(records.get(window.getKey()).get("estimate"))
+          .as("estimate of %s", window.getKey())
+          .isEqualTo(Math.round(singlePass.registerEstimate()));
+    }
+    assertThat(OutputFiles.lines(sliding.resolve(UniqueVisitorsJob.LATE_SLIDING))).isNotEmpty();
+  }
 }

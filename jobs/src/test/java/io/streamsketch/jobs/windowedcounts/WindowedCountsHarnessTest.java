@@ -16,9 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.operators.StreamOperatorFactory;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Drives the tumbling-window operator that {@link WindowedCountsJob#build} wires (1 min windows, 1 min allowed
  * lateness) through its firings, late updates, the late output and its cleanup; and the sliding windows (10 min every
- * 5 min) with their late-window router, in lockstep as they run chained, through a disordered stream.
+ * 5 min), whose late records name the window they missed, through a disordered stream.
  */
 class WindowedCountsHarnessTest {
   private static final long MINUTE = 60_000;
@@ -100,25 +98,16 @@ class WindowedCountsHarnessTest {
   /**
    * The rule of issue 8, item 1, on a seeded stream disordered by up to 8 minutes, so that views are late for their
    * older sliding window only, for both, or for none: for every (page, sliding window), the standing count (highest
-   * firing) plus the router's late records for that window equals the exact count, no pair is written late twice, and
-   * neither operator keeps state or timers after the end of the input.
+   * firing) plus the late records for that window equals the exact count, no pair is written late twice, and the
+   * operator keeps no state or timers after the end of the input.
    */
   @Test
   void slidingWindowsCountOrWriteLateEveryViewOfEveryWindow() throws Exception {
-    WindowedCountsJob.Results results = built();
-    Transformation<?> slidingWindow = results.sliding().getTransformation();
-    Transformation<?> router = slidingWindow.getInputs().get(0).getInputs().get(0);
-    try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> routerHarness =
-            new KeyedOneInputStreamOperatorTestHarness<>(
-                OperatorHarnesses.<ClickEvent, ClickEvent>operatorFactory(router),
-                event -> event.pageId,
-                Types.STRING);
-        KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, PageWindowCount> windowHarness =
-            new KeyedOneInputStreamOperatorTestHarness<>(
-                OperatorHarnesses.<ClickEvent, PageWindowCount>operatorFactory(slidingWindow),
-                event -> event.pageId,
-                Types.STRING)) {
-      routerHarness.open();
+    try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, PageWindowCount> windowHarness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            OperatorHarnesses.<ClickEvent, PageWindowCount>operatorFactory(built().sliding().getTransformation()),
+            event -> event.pageId,
+            Types.STRING)) {
       windowHarness.open();
 
       Random random = new Random(8);
@@ -133,16 +122,13 @@ class WindowedCountsHarnessTest {
         for (long start = time - Math.floorMod(time, 5 * MINUTE); start > time - 10 * MINUTE; start -= 5 * MINUTE) {
           exact.merge(view.pageId + "@" + start, 1L, Long::sum);
         }
-        routerHarness.processElement(new StreamRecord<>(view, time));
-        forward(routerHarness, windowHarness);
+        windowHarness.processElement(new StreamRecord<>(view, time));
         if (maxTime - 2_001 >= watermark + 1_000) {
           watermark = maxTime - 2_001;
-          routerHarness.processWatermark(watermark);
-          forward(routerHarness, windowHarness);
+          windowHarness.processWatermark(watermark);
         }
       }
-      routerHarness.processWatermark(Long.MAX_VALUE);
-      forward(routerHarness, windowHarness);
+      windowHarness.processWatermark(Long.MAX_VALUE);
 
       Map<String, Long> standing = new HashMap<>();
       Map<String, Integer> standingFiring = new HashMap<>();
@@ -156,7 +142,7 @@ class WindowedCountsHarnessTest {
       Map<String, Long> late = new HashMap<>();
       Set<String> latePairs = new HashSet<>();
       Map<Long, Integer> lateWindowsPerEvent = new HashMap<>();
-      for (StreamRecord<LateEvent> record : routerHarness.getSideOutput(LateWindowRouter.LATE_WINDOWS)) {
+      for (StreamRecord<LateEvent> record : windowHarness.getSideOutput(LateWindowRouter.LATE_WINDOWS)) {
         LateEvent lateEvent = record.getValue();
         String window = lateEvent.event.pageId + "@" + lateEvent.windowStart;
         assertThat(latePairs.add(lateEvent.event.eventId + "/" + window)).isTrue();
@@ -170,27 +156,8 @@ class WindowedCountsHarnessTest {
             .isEqualTo(window.getValue());
       }
       assertThat(exact.keySet()).containsAll(standing.keySet());
-      assertThat(windowHarness.getSideOutput(SideOutputs.LATE_EVENTS)).as("the window drops nothing itself").isNull();
-      for (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ?> each : List.of(routerHarness, windowHarness)) {
-        OperatorHarnesses.assertNothingLeft(each);
-      }
+      assertThat(windowHarness.getSideOutput(SideOutputs.LATE_EVENTS)).as("no whole-event late output").isNull();
+      OperatorHarnesses.assertNothingLeft(windowHarness);
     }
-  }
-
-  /** Moves what the router emitted since the last call, events and watermarks in order, into the window. */
-  private static void forward(
-      KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, ClickEvent> from,
-      KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, PageWindowCount> to)
-      throws Exception {
-    for (Object element : from.getOutput()) {
-      if (element instanceof Watermark mark) {
-        to.processWatermark(mark);
-      } else {
-        @SuppressWarnings("unchecked")
-        StreamRecord<ClickEvent> record = (StreamRecord<ClickEvent>) element;
-        to.processElement(record);
-      }
-    }
-    from.getOutput().clear();
   }
 }

@@ -54,7 +54,8 @@ import org.apache.flink.util.OutputTag;
  * windows need a keyed window with the mergeable aggregate functions of this package instead. With overlapping
  * (sliding) windows, an event late for some of its windows only is counted in the others and is written nowhere for
  * the late ones (Flink's rule too): only with non-overlapping windows is {@code lateEvents} every (event, window)
- * pair not counted. Keyed sliding windows can account for every pair with {@code flink.window.LateWindowRouter}.
+ * pair not counted. Keyed sliding windows account for every pair with {@code flink.window.PaneWindowOperator}, or
+ * with {@code flink.window.LateWindowRouter} before a keyed window.
  *
  * <p>A {@link RandomizedAggregate}'s accumulators are created with their key, this subtask's index and attempt
  * number, the number of flushes so far and the window start, so accumulators of different keys, on different
