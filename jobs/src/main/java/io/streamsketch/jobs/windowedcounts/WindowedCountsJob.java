@@ -127,23 +127,6 @@ public final class WindowedCountsJob implements JobCommand {
   }
 
   /**
-   * The views per page of {@code windows}, aggregated incrementally (a window's state is one count), as the operator
-   * {@code name} with the uid {@code <job>/<name>}.
-   */
-  public static SingleOutputStreamOperator<PageWindowCount> countViews(
-      WindowedStream<ClickEvent, String, TimeWindow> windows, String job, String name) {
-    return windows
-        .aggregate(
-            new CountAggregate<>(),
-            new PageViewsWindowFunction(),
-            TypeInformation.of(Long.class),
-            TypeInformation.of(Long.class),
-            TypeInformation.of(PageWindowCount.class))
-        .uid(job + "/" + name)
-        .name(name);
-  }
-
-  /**
    * Views per page over shared panes. The uids are those of the window operators of release 0.1.0, whose state this
    * operator reads ({@code readsWindowOperatorContents}): their savepoints restore, and their windows keep counting.
    */
