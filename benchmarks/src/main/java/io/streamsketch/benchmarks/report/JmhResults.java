@@ -44,14 +44,14 @@ final class JmhResults {
       try {
         root = mapper.readTree(json.toFile());
       } catch (IOException e) {
-        files.add(json.getFileName() + " (not JSON, skipped: " + e.getMessage().lines().findFirst().orElse("") + ")");
+        files.add("`" + json.getFileName() + "` (not JSON, skipped: " + e.getMessage().lines().findFirst().orElse("") + ")");
         continue;
       }
       if (!root.isArray() || root.isEmpty() || !root.get(0).has("benchmark")) {
-        files.add(json.getFileName() + " (not a JMH result, skipped)");
+        files.add("`" + json.getFileName() + "` (not a JMH result, skipped)");
         continue;
       }
-      files.add(json.getFileName().toString());
+      files.add("`" + json.getFileName() + "`");
       for (JsonNode b : root) {
         String benchmark = b.get("benchmark").asText();
         int dot = benchmark.lastIndexOf('.');
@@ -83,7 +83,7 @@ final class JmhResults {
     }
     md.append("From the JMH result files in `benchmarks/results/` (each was measured when it was written, not by"
             + " this run of the report; its machine and load are in the `.md` beside it, where there is one): ")
-        .append(String.join(", ", files.stream().map(f -> "`" + f + "`").toList()))
+        .append(String.join(", ", files))
         .append(". Time per operation (lower is better); ratio = ours / baseline, below 1 means ours is faster.\n\n");
     List<List<String>> rows = new ArrayList<>();
     List<List<String>> unpaired = new ArrayList<>();
