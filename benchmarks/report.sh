@@ -22,12 +22,15 @@ jobs="windowed-counts sessions unique-visitors ctr"
 jmh=false
 runs_from=
 while [ $# -gt 0 ]; do
+  case "$1" in --rounds|--events|--jobs|--runs-from)
+    [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; } ;;
+  esac
   case "$1" in
-    --rounds) rounds=${2:-}; shift 2 ;;
-    --events) events=${2:-}; shift 2 ;;
-    --jobs) jobs=${2:-}; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --events) events=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
     --jmh) jmh=true; shift ;;
-    --runs-from) runs_from=${2:-}; shift 2 ;;
+    --runs-from) runs_from=$2; shift 2 ;;
     *) echo "error: unknown option $1 (usage: benchmarks/report.sh [--rounds N] [--events N] [--jobs \"...\"] [--jmh] | --runs-from FILE)" >&2; exit 2 ;;
   esac
 done

@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -126,6 +128,7 @@ final class JobRuns {
             + " ended before its first checkpoint completed.\n\n",
         events));
     md.append(DIFFERENCES);
+    md.append(completeness());
     md.append("![throughput](throughput.png)\n\n");
     md.append("### Medians per job and backend (every run is listed below)\n\n");
     List<List<String>> rows = new ArrayList<>();
@@ -180,6 +183,27 @@ final class JobRuns {
         all));
     throughputChart(results.resolve("throughput.png"));
     return md.toString();
+  }
+
+  /**
+   * A warning when the recorded runs are fewer than the command asked for (a report interrupted, for instance at a
+   * deadline, and drawn with --runs-from), so that a partial round is never read as a complete one.
+   */
+  String completeness() {
+    Matcher rounds = Pattern.compile("--rounds (\\d+)").matcher(command);
+    Matcher jobList = Pattern.compile("--jobs \"([^\"]*)\"").matcher(command);
+    if (!rounds.find() || !jobList.find()) {
+      return "";
+    }
+    int expected = Integer.parseInt(rounds.group(1)) * jobList.group(1).trim().split("\\s+").length
+        * BACKENDS.size() * ENGINES.size();
+    if (runs.size() >= expected) {
+      return "";
+    }
+    return String.format(Locale.ROOT,
+        "**Incomplete: %d of the %d runs that the command asks for were recorded** (the report was interrupted"
+            + " and drawn from the runs made, with `--runs-from`). The medians below are over the runs listed.%n%n",
+        runs.size(), expected);
   }
 
   private void throughputChart(Path png) throws IOException {

@@ -7,7 +7,6 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -89,13 +88,12 @@ public final class SqlBaseline {
 
   /** SQL's documented tuning for aggregations (Flink's "Performance Tuning" page). */
   static Map<String, String> tuned() {
-    Map<String, String> options = new TreeMap<>();
-    options.put("table.exec.mini-batch.enabled", "true");
-    options.put("table.exec.mini-batch.allow-latency", "2 s");
-    options.put("table.exec.mini-batch.size", "5000");
-    options.put("table.optimizer.agg-phase-strategy", "TWO_PHASE");
-    options.put("table.optimizer.distinct-agg.split.enabled", "true");
-    return options;
+    return Map.of(
+        "table.exec.mini-batch.enabled", "true",
+        "table.exec.mini-batch.allow-latency", "2 s",
+        "table.exec.mini-batch.size", "5000",
+        "table.optimizer.agg-phase-strategy", "TWO_PHASE",
+        "table.optimizer.distinct-agg.split.enabled", "true");
   }
 
   private static Configuration configuration(String backend, Path checkpoints) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class JobRunsTest {
   private static final String HEADER =
-      "# command: benchmarks/report.sh --rounds 2\n# machine: 2 cores, test CPU, 8 GiB\n# events: 1000\n"
+      "# command: benchmarks/report.sh --rounds 2 --events 1000 --jobs \"ctr\"\n# machine: 2 cores, test CPU, 8 GiB\n# events: 1000\n"
           + "round\tjob\tbackend\tengine\tstatus\truntime_s\tcheckpoints\tmax_state_bytes\trows\tload_before\tload_after\n";
 
   @TempDir Path dir;
@@ -28,7 +28,7 @@ class JobRunsTest {
     JobRuns runs = JobRuns.read(tsv);
     String md = runs.markdown(dir);
 
-    assertThat(runs.command()).isEqualTo("benchmarks/report.sh --rounds 2");
+    assertThat(runs.command()).isEqualTo("benchmarks/report.sh --rounds 2 --events 1000 --jobs \"ctr\"");
     assertThat(runs.machine()).isEqualTo("2 cores, test CPU, 8 GiB");
     // ours: 1,000 and 2,000 events/s, median 1,500; SQL default: 250 and 500, median 375; ratio 4.
     assertThat(md).contains("| `ctr` | hashmap | **1,500** (1,000, 2,000) | **375** (250, 500) | failed | 4.00× | n/a |");
@@ -36,6 +36,8 @@ class JobRunsTest {
     assertThat(md).contains("| 2 | `ctr` | hashmap | sql-default | 2.0 | 500 | 0 | none | 9 | 4.00, 1.00, 1.00 | 5.00, 1.00, 1.00 |");
     assertThat(md).contains("| 1 | `ctr` | hashmap | ours | 1.0 | 1,000 | 1 | 2 | 10 |");
     assertThat(dir.resolve("throughput.png")).isNotEmptyFile();
+    // 2 rounds x 1 job x 2 backends x 3 engines asked for, 5 recorded.
+    assertThat(md).contains("**Incomplete: 5 of the 12 runs that the command asks for were recorded**");
   }
 
   @Test
