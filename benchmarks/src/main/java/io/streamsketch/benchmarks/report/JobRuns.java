@@ -130,7 +130,7 @@ final class JobRuns {
     md.append(DIFFERENCES);
     md.append(completeness());
     md.append("![throughput](throughput.png)\n\n");
-    md.append("### Medians per job and backend (every run is listed below)\n\n");
+    md.append("### Per job and backend: the median in bold, each run in parentheses (every run is listed below)\n\n");
     List<List<String>> rows = new ArrayList<>();
     for (String job : jobs()) {
       for (String backend : BACKENDS) {
@@ -156,7 +156,8 @@ final class JobRuns {
                 "ours / SQL default", "ours / SQL tuned", "ours state KiB (each run)",
                 "SQL default state KiB", "SQL tuned state KiB"),
             rows));
-    md.append("Ratios are of the medians of the events/s. Our own RocksDB time against our heap time:\n\n");
+    md.append("ours / SQL is our median events/s over SQL's: above 1, ours is faster. Our own RocksDB time against"
+        + " our heap time (medians):\n\n");
     List<List<String>> own = new ArrayList<>();
     for (String job : jobs()) {
       Double heap = medianRate(job, "hashmap", "ours");
