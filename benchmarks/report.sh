@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Regenerates benchmarks/results/REPORT.md and its PNG charts in one command:
+#   benchmarks/report.sh [--rounds N] [--events N] [--jobs "windowed-counts sessions unique-visitors ctr"] [--jmh]
+#   benchmarks/report.sh --runs-from benchmarks/results/report-runs.tsv   (redraws the report from recorded runs)
+# 1. builds the job jar and the benchmarks module with -Psql-baseline (the Flink SQL baseline, XChart);
+# 2. generates the input once: `generate --seed 7 --events N` (one JSON-lines file, default 1,000,000 events);
+# 3. runs, in --rounds interleaved rounds (default 2), every job x backend (hashmap, RocksDB incremental, checkpoints
+#    every 10 s, parallelism 2) x engine: ours (`java -jar jobs/target/streamsketch-jobs.jar <job>`), Flink SQL at its
+#    defaults, Flink SQL tuned (mini-batch, two-phase aggregation, split distinct); all outputs written as JSON-lines
+#    files. Per run: Flink's net job runtime, the checkpoints the CheckpointCoordinator completed and their state size
+#    (from its "Completed checkpoint N ... (S bytes" log line, benchmarks/log4j-checkpoint-sizes.properties), rows
+#    written, and `uptime` before and after. Every run is listed in the report, none is dropped;
+# 4. with --jmh, runs the JMH benchmarks into benchmarks/results/jmh-report.json first (about 10 min; off by default);
+# 5. ReportCharts reads the runs and every benchmarks/results/*.json (JMH output) and writes REPORT.md and the PNGs.
+# Needs java 17, maven, python3 (none of them checked beyond failing). Bad options: one line, exit status 2.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=2
+events=1000000
+jobs="windowed-counts sessions unique-visitors ctr"
+jmh=false
+runs_from=
+while [ $# -gt 0 ]; do
+  case "$1" in --rounds|--events|--jobs|--runs-from)
+    [ $# -ge 2 ] || { echo "error: $1 needs a value" >&2; exit 2; } ;;
+  esac
+  case "$1" in
+    --rounds) rounds=$2; shift 2 ;;
+    --events) events=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    --jmh) jmh=true; shift ;;
+    --runs-from) runs_from=$2; shift 2 ;;
+    *) echo "error: unknown option $1 (usage: benchmarks/report.sh [--rounds N] [--events N] [--jobs \"...\"] [--jmh] | --runs-from FILE)" >&2; exit 2 ;;
+  esac
+done
+for n in "$rounds" "$events"; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "error: --rounds and --events take a positive integer, not '$n'" >&2; exit 2; }
+done
+for job in $jobs; do
+  case "$job" in windowed-counts|sessions|unique-visitors|ctr) ;;
+    *) echo "error: --jobs: no SQL baseline for '$job' (windowed-counts, sessions, unique-visitors, ctr)" >&2; exit 2 ;;
+  esac
+done
+
+if [ -n "$runs_from" ] && [ ! -r "$runs_from" ]; then
+  echo "error: --runs-from $runs_from is not a readable file" >&2
+  exit 2
+fi
+results=benchmarks/results
+work=$(mktemp -d "${TMPDIR:-/tmp}/streamsketch-report.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+echo "building (jobs, benchmarks -Psql-baseline)..." >&2
+mvn -B -ntp -q -pl jobs,benchmarks -am -Psql-baseline -DskipTests package >"$work/build.log" 2>&1 ||
+  { tail -30 "$work/build.log" >&2; exit 1; }
+jar=jobs/target/streamsketch-jobs.jar
+# A copy of the classes, so that a build during the runs does not change what they run.
+cp -r benchmarks/target/classes "$work/classes"
+classpath="$work/classes:$(cat benchmarks/target/sql-baseline.classpath)"
+log4j="-Dlog4j2.configurationFile=$PWD/benchmarks/log4j-checkpoint-sizes.properties"
+
+if $jmh; then
+  echo "running JMH (benchmarks.jar)..." >&2
+  mvn -B -ntp -q -pl benchmarks -am -DskipTests package >"$work/build-jmh.log" 2>&1
+  java -jar benchmarks/target/benchmarks.jar -rf json -rff "$results/jmh-report.json" >"$work/jmh.log" 2>&1
+  # The -Psql-baseline build's classes and class path are what the rest of this script runs.
+  mvn -B -ntp -q -pl jobs,benchmarks -am -Psql-baseline -DskipTests package >"$work/build.log" 2>&1
+fi
+
+machine="$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/^Mem:/{print $2}') GiB,\
+ $(java -version 2>&1 | head -1)"
+render() { # runs.tsv (its "# command:" and "# machine:" lines say how and where it was measured)
+  java -cp "$classpath" io.streamsketch.benchmarks.report.ReportCharts --runs "$1" --results "$results"
+  echo "wrote $results/REPORT.md" >&2
+}
+if [ -n "$runs_from" ]; then
+  render "$runs_from"
+  exit 0
+fi
+
+input=$work/input
+java -jar "$jar" generate --seed 7 --events "$events" --output "$input" >/dev/null
+
+load() { uptime | sed 's/.*load average: //'; }
+
+# Counts every line of the committed (not hidden) files of an output folder.
+rows_written() {
+  find "$1" -type f -name 'part-*' ! -name '.*' -print0 | xargs -0 -r cat | wc -l
+}
+
+command="benchmarks/report.sh --rounds $rounds --events $events --jobs \"$jobs\"$($jmh && echo ' --jmh' || true)"
+# Written as the runs go, so that an interrupted report keeps the runs it made (--runs-from draws them).
+runs=$results/report-runs.tsv
+{ echo "# command: $command"; echo "# machine: $machine"; echo "# events: $events"; } >"$runs"
+printf 'round\tjob\tbackend\tengine\tstatus\truntime_s\tcheckpoints\tmax_state_bytes\trows\tload_before\tload_after\n' >>"$runs"
+run() { # round job backend engine
+  local round=$1 job=$2 backend=$3 engine=$4 out=$work/out-$1-$2-$3-$4 ckpt=$work/ckpt ckptlog=$work/ckpt.log
+  local before after status=0 runtime checkpoints max_state
+  rm -rf "$ckpt" "$ckptlog"
+  before=$(load)
+  if [ "$engine" = ours ]; then
+    timeout 1200 java "$log4j" -Dcheckpoint.log="$ckptlog" -jar "$jar" "$job" --input "$input/events.jsonl" \
+      --output "$out" --state-backend "$backend" --checkpoint-dir "$ckpt" >"$work/stdout" 2>"$work/stderr" || status=$?
+  else
+    timeout 1200 java "$log4j" -Dcheckpoint.log="$ckptlog" -cp "$classpath" io.streamsketch.benchmarks.sql.SqlBaseline \
+      "$job" "$input/events.jsonl" "$out" "$backend" "$ckpt" "${engine#sql-}" >"$work/stdout" 2>"$work/stderr" || status=$?
+  fi
+  after=$(load)
+  runtime=$(sed -n 's/.* finished in \([0-9.]*\) s$/\1/p' "$work/stdout")
+  checkpoints=$(grep -c '^Completed checkpoint' "$ckptlog" 2>/dev/null || true)
+  max_state=$( (grep '^Completed checkpoint' "$ckptlog" 2>/dev/null || true) |
+    sed 's/.*(\([0-9]*\) bytes.*/\1/' | sort -n | tail -1)
+  if [ "$status" -ne 0 ] || [ -z "$runtime" ]; then
+    echo "  $job $backend $engine: failed (exit $status): $(tail -1 "$work/stderr")" >&2
+    runtime=
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$job" "$backend" "$engine" "$status" "$runtime" \
+    "${checkpoints:-0}" "${max_state:-}" "$(rows_written "$out")" "$before" "$after" >>"$runs"
+  echo "  round $round $job $backend $engine: ${runtime:-failed} s, load $before -> $after" >&2
+  rm -rf "$out" "$ckpt"
+}
+
+for round in $(seq 1 "$rounds"); do
+  for job in $jobs; do
+    for backend in hashmap rocksdb; do
+      # Alternate the order per round, so that neither engine always runs right after the other.
+      if [ $((round % 2)) -eq 1 ]; then engines="ours sql-default sql-tuned"; else engines="sql-tuned sql-default ours"; fi
+      for engine in $engines; do
+        run "$round" "$job" "$backend" "$engine"
+      done
+    done
+  done
+done
+
+render "$runs"
