@@ -2,9 +2,7 @@ package io.streamsketch.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.streamsketch.jobs.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -46,17 +44,6 @@ class LocalRunIT {
     checkpoints = dir.resolve("checkpoints");
   }
 
-  private record Run(int status, String stdout, String stderr) {}
-
-  private Run cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        StreamSketchCli.run(
-            args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   private List<Path> jobFolders() throws Exception {
     try (Stream<Path> folders = Files.list(checkpoints)) {
       return folders.toList();
@@ -65,32 +52,32 @@ class LocalRunIT {
 
   @Test
   void aParallelismAboveTheConfiguredSlotsRunsAndLeavesNoCheckpoints() throws Exception {
-    Run run =
-        cli(
+    CliRun run =
+        CliRun.of(
             "windowed-counts", "--conf-dir", conf.toString(), "--checkpoint-dir", checkpoints.toString(),
             "--parallelism", "3", "--events", "3000");
-    assertThat(run.status()).as(run.stderr()).isZero();
-    assertThat(run.stdout()).startsWith("windowed-counts finished in").containsPattern("events +3,000");
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).startsWith("windowed-counts finished in").containsPattern("events +3,000");
     assertThat(jobFolders()).as("a finished run's checkpoint folder is removed").isEmpty();
   }
 
   @Test
   void keepCheckpointsKeepsAFinishedRunsFolderAndSaysWhere() throws Exception {
-    Run run =
-        cli(
+    CliRun run =
+        CliRun.of(
             "windowed-counts", "--conf-dir", conf.toString(), "--checkpoint-dir", checkpoints.toString(),
             "--events", "3000", "--keep-checkpoints");
-    assertThat(run.status()).as(run.stderr()).isZero();
+    assertThat(run.status()).as(run.err()).isZero();
     assertThat(jobFolders()).hasSize(1);
-    assertThat(run.stdout()).contains("  checkpoints in " + jobFolders().get(0));
+    assertThat(run.out()).contains("  checkpoints in " + jobFolders().get(0));
   }
 
   @Test
   void aFailedJobIsOneLineWithItsRootCauseAndKeepsItsCheckpoints() throws Exception {
-    Run run = cli(failingJob().toArray(String[]::new));
+    CliRun run = CliRun.of(failingJob().toArray(String[]::new));
     assertThat(run.status()).isEqualTo(1);
-    assertThat(run.stdout()).isEmpty();
-    assertThat(run.stderr().lines())
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines())
         .singleElement()
         .asString()
         .startsWith("error: windowed-counts failed: FileNotFoundException: File ")
@@ -109,10 +96,10 @@ class LocalRunIT {
 
   @Test
   void aJarRunPrintsOnlyTheSummaryAndLogsToAFileUnderTheUsersTempFolder() throws Exception {
-    Run run = jar("windowed-counts", "--conf-dir", conf.toString(), "--parallelism", "3", "--events", "3000");
-    assertThat(run.status()).as(run.stderr()).isZero();
-    assertThat(run.stderr()).isEmpty();
-    List<String> lines = run.stdout().lines().toList();
+    CliRun run = jar("windowed-counts", "--conf-dir", conf.toString(), "--parallelism", "3", "--events", "3000");
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.err()).isEmpty();
+    List<String> lines = run.out().lines().toList();
     assertThat(lines.get(0)).startsWith("windowed-counts finished in");
     assertThat(lines.subList(1, lines.size())).allMatch(line -> line.startsWith("  "));
     String last = lines.get(lines.size() - 1);
@@ -124,10 +111,10 @@ class LocalRunIT {
 
   @Test
   void aFailedJarRunIsOneLineNamingTheLogThatHoldsTheStackTrace() throws Exception {
-    Run run = jar(failingJob().toArray(String[]::new));
+    CliRun run = jar(failingJob().toArray(String[]::new));
     assertThat(run.status()).isEqualTo(1);
-    assertThat(run.stdout()).isEmpty();
-    List<String> errors = run.stderr().lines().toList();
+    assertThat(run.out()).isEmpty();
+    List<String> errors = run.err().lines().toList();
     assertThat(errors).hasSize(1);
     String line = errors.get(0);
     assertThat(line).startsWith("error: windowed-counts failed: FileNotFoundException: ").contains(" (full log: ");
@@ -141,7 +128,7 @@ class LocalRunIT {
     return dir.resolve("tmp").resolve("streamsketch-" + System.getProperty("user.name"));
   }
 
-  private Run jar(String... args) throws Exception {
+  private CliRun jar(String... args) throws Exception {
     Path jar = Paths.get("target", "streamsketch-jobs.jar");
     assertThat(jar).as("the packaged jar (Failsafe runs after package)").exists();
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
@@ -160,6 +147,6 @@ class LocalRunIT {
       process.destroyForcibly();
       throw new AssertionError("java -jar " + String.join(" ", args) + " did not end");
     }
-    return new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    return new CliRun(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
   }
 }

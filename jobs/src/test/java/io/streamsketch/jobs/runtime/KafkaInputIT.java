@@ -6,8 +6,9 @@ import io.streamsketch.flink.io.ClickEventParser;
 import io.streamsketch.generator.ClickstreamGenerator;
 import io.streamsketch.generator.ClickstreamText;
 import io.streamsketch.generator.GeneratorConfig;
-import io.streamsketch.jobs.StreamSketchCli;
 import io.streamsketch.jobs.cli.ParsedArgs;
+import io.streamsketch.jobs.testing.Await;
+import io.streamsketch.jobs.testing.CliRun;
 import io.streamsketch.jobs.testing.CollectToQueue;
 import io.streamsketch.jobs.testing.FailOnceAfterACheckpoint;
 import io.streamsketch.jobs.testing.OutputFiles;
@@ -16,9 +17,7 @@ import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.model.PageWindowCount;
 import io.streamsketch.testing.kafka.KafkaBrokerExtension;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.Writer;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +37,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -88,23 +86,23 @@ class KafkaInputIT {
       counts = ClickstreamText.writeEvents(config, out);
     }
     String topic = KAFKA.newTopic("clicks", 3);
-    Run produced =
-        cli("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic, "--input", file.toString(),
+    CliRun produced =
+        CliRun.of("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic, "--input", file.toString(),
             "--partitions", "3");
-    assertThat(produced.status).as(produced.err).isZero();
+    assertThat(produced.status()).as(produced.err()).isZero();
 
     Path fromFile = dir.resolve("from-file");
     Path fromKafka = dir.resolve("from-kafka");
-    Run fileRun = cli("windowed-counts", "--input", file.toString(), "--output", fromFile.toString(),
+    CliRun fileRun = CliRun.of("windowed-counts", "--input", file.toString(), "--output", fromFile.toString(),
         "--parallelism", "2");
-    Run kafkaRun =
-        cli("windowed-counts", "--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic,
+    CliRun kafkaRun =
+        CliRun.of("windowed-counts", "--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic,
             "--bounded", "--output", fromKafka.toString(), "--parallelism", "2");
-    assertThat(fileRun.status).as(fileRun.err).isZero();
-    assertThat(kafkaRun.status).as(kafkaRun.err).isZero();
+    assertThat(fileRun.status()).as(fileRun.err()).isZero();
+    assertThat(kafkaRun.status()).as(kafkaRun.err()).isZero();
 
     // --bounded ends the job by itself, with its summary; the malformed records are counted dead letters.
-    assertThat(kafkaRun.out).containsPattern("dead-letters\\s+" + String.format("%,d", counts.malformedLines()));
+    assertThat(kafkaRun.out()).containsPattern("dead-letters\\s+" + String.format("%,d", counts.malformedLines()));
     assertThat(counts.malformedLines()).isPositive();
     assertThat(deadLetterLines(fromKafka)).containsExactlyInAnyOrderElementsOf(deadLetterLines(fromFile));
     for (String output : List.of("tumbling-counts", "sliding-counts")) {
@@ -190,25 +188,16 @@ class KafkaInputIT {
   private record Running(
       JobClient client, Queue<ClickEvent> events, Queue<PageWindowCount> counts, Queue<ClickEvent> late) {
     void awaitEvents(int count) {
-      await(() -> events.size() >= count, count + " events read");
+      Await.until(() -> events.size() >= count, count + " events read");
     }
 
     PageWindowCount awaitCount(String page, long windowStart) {
-      await(
+      Await.until(
           () -> counts.stream().anyMatch(c -> c.pageId.equals(page) && c.windowStart == windowStart),
           "a count of " + page + " at " + windowStart);
       return counts.stream().filter(c -> c.pageId.equals(page) && c.windowStart == windowStart).findFirst().get();
     }
 
-    private static void await(BooleanSupplier condition, String what) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (!condition.getAsBoolean()) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("no " + what + " within 60 s");
-        }
-        LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-      }
-    }
   }
 
   @Test
@@ -333,33 +322,33 @@ class KafkaInputIT {
 
   @Test
   void aMissingTopicOrASilentBrokerIsOneLineAndExitTwo() throws Exception {
-    Run missing =
-        cli("windowed-counts", "--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic",
+    CliRun missing =
+        CliRun.of("windowed-counts", "--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic",
             "no-such-topic");
-    assertThat(missing.status).isEqualTo(2);
-    assertThat(missing.err.strip())
+    assertThat(missing.status()).isEqualTo(2);
+    assertThat(missing.err().strip())
         .isEqualTo("error: windowed-counts: topic 'no-such-topic' does not exist on " + KAFKA.bootstrapServers());
 
     int silentPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       silentPort = socket.getLocalPort();
     }
-    Run silent =
-        cli("windowed-counts", "--source", "kafka", "--bootstrap-servers", "localhost:" + silentPort, "--topic", "t");
-    assertThat(silent.status).isEqualTo(2);
-    assertThat(silent.err.strip().lines()).hasSize(1);
-    assertThat(silent.err).startsWith("error: windowed-counts: no Kafka broker answered at localhost:" + silentPort);
+    CliRun silent =
+        CliRun.of("windowed-counts", "--source", "kafka", "--bootstrap-servers", "localhost:" + silentPort, "--topic", "t");
+    assertThat(silent.status()).isEqualTo(2);
+    assertThat(silent.err().strip().lines()).hasSize(1);
+    assertThat(silent.err()).startsWith("error: windowed-counts: no Kafka broker answered at localhost:" + silentPort);
 
     Path file = Files.writeString(dir.resolve("events.jsonl"), "");
-    Run kafkaOptionWithFiles = cli("windowed-counts", "--input", file.toString(), "--topic", "t");
-    assertThat(kafkaOptionWithFiles.status).isEqualTo(2);
-    assertThat(kafkaOptionWithFiles.err.strip()).isEqualTo("error: windowed-counts: --topic needs --source kafka");
+    CliRun kafkaOptionWithFiles = CliRun.of("windowed-counts", "--input", file.toString(), "--topic", "t");
+    assertThat(kafkaOptionWithFiles.status()).isEqualTo(2);
+    assertThat(kafkaOptionWithFiles.err().strip()).isEqualTo("error: windowed-counts: --topic needs --source kafka");
 
-    Run badOffsets =
-        cli("windowed-counts", "--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "t",
+    CliRun badOffsets =
+        CliRun.of("windowed-counts", "--source", "kafka", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "t",
             "--starting-offsets", "yesterday");
-    assertThat(badOffsets.status).isEqualTo(2);
-    assertThat(badOffsets.err.strip())
+    assertThat(badOffsets.status()).isEqualTo(2);
+    assertThat(badOffsets.err().strip())
         .isEqualTo(
             "error: windowed-counts: --starting-offsets must be earliest, latest, committed or a time in epoch"
                 + " milliseconds, not 'yesterday'");
@@ -368,11 +357,11 @@ class KafkaInputIT {
   @Test
   void produceKeysEveryEventByItsUserAndRefusesAnotherPartitionCount() throws Exception {
     String topic = "produced-" + UUID.randomUUID();
-    Run produced =
-        cli("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic, "--partitions", "3",
+    CliRun produced =
+        CliRun.of("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic, "--partitions", "3",
             "--events", "2000", "--users", "50");
-    assertThat(produced.status).as(produced.err).isZero();
-    assertThat(produced.out).startsWith("produced 2,000 records to " + topic + " (3 partitions)");
+    assertThat(produced.status()).as(produced.err()).isZero();
+    assertThat(produced.out()).startsWith("produced 2,000 records to " + topic + " (3 partitions)");
 
     Map<String, Set<Integer>> partitionsByUser = new TreeMap<>();
     List<ConsumerRecord<byte[], byte[]>> records = KAFKA.readCommitted(topic);
@@ -385,25 +374,14 @@ class KafkaInputIT {
     assertThat(partitionsByUser.values()).allSatisfy(partitions -> assertThat(partitions).hasSize(1));
     assertThat(records.stream().map(ConsumerRecord::partition).distinct()).hasSize(3);
 
-    Run otherCount =
-        cli("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic, "--partitions", "4",
+    CliRun otherCount =
+        CliRun.of("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", topic, "--partitions", "4",
             "--events", "10");
-    assertThat(otherCount.status).isEqualTo(2);
-    assertThat(otherCount.err.strip())
+    assertThat(otherCount.status()).isEqualTo(2);
+    assertThat(otherCount.err().strip())
         .isEqualTo(
             "error: produce: topic '" + topic + "' exists with 3 partitions, not 4; leave out --partitions to write to"
                 + " it as it is");
-  }
-
-  private record Run(int status, String out, String err) {}
-
-  private static Run cli(String... args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        StreamSketchCli.run(
-            args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** The count of each window's highest firing, by page and window. */

@@ -3,13 +3,12 @@ package io.streamsketch.jobs.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsketch.jobs.StreamSketchCli;
+import io.streamsketch.jobs.testing.Await;
+import io.streamsketch.jobs.testing.CliRun;
 import io.streamsketch.jobs.testing.OutputFiles;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -20,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,25 +65,25 @@ class RestoreLifecycleIT {
     Path output = temp.resolve("out");
     killMidway(output);
 
-    Result changedWindow = cli(args(output, "--resume", checkpoints.toString(), "--tumbling-window", "20s"));
-    assertThat(changedWindow.status).isEqualTo(2);
-    assertThat(changedWindow.stderr.strip())
+    CliRun changedWindow = cli(args(output, "--resume", checkpoints.toString(), "--tumbling-window", "20s"));
+    assertThat(changedWindow.status()).isEqualTo(2);
+    assertThat(changedWindow.err().strip())
         .isEqualTo(
             "error: --tumbling-window is 20000ms but the state being restored was written with 10000ms; restore with"
                 + " the same value, or start without the savepoint");
     List<String> sessions = new ArrayList<>(List.of("sessions", "--conf-dir", conf.toString()));
     sessions.addAll(List.of("--output", output.toString(), "--resume", checkpoints.toString()));
-    Result otherJob = cli(sessions);
-    assertThat(otherJob.status).isEqualTo(2);
-    assertThat(otherJob.stderr).startsWith("error: ").contains("it is not a savepoint of this job").hasLineCount(1);
-    Result otherOutput = cli(args(temp.resolve("elsewhere"), "--resume", checkpoints.toString()));
-    assertThat(otherOutput.status).isEqualTo(2);
-    assertThat(otherOutput.stderr).startsWith("error: --output is " + temp.resolve("elsewhere"));
+    CliRun otherJob = cli(sessions);
+    assertThat(otherJob.status()).isEqualTo(2);
+    assertThat(otherJob.err()).startsWith("error: ").contains("it is not a savepoint of this job").hasLineCount(1);
+    CliRun otherOutput = cli(args(temp.resolve("elsewhere"), "--resume", checkpoints.toString()));
+    assertThat(otherOutput.status()).isEqualTo(2);
+    assertThat(otherOutput.err()).startsWith("error: --output is " + temp.resolve("elsewhere"));
 
-    Result resumed = cli(args(output, "--resume", checkpoints.toString()));
-    assertThat(resumed.status).as(resumed.stderr).isZero();
+    CliRun resumed = cli(args(output, "--resume", checkpoints.toString()));
+    assertThat(resumed.status()).as(resumed.err()).isZero();
     Path uninterrupted = temp.resolve("uninterrupted");
-    assertThat(cli(args(uninterrupted)).status).isZero();
+    assertThat(cli(args(uninterrupted)).status()).isZero();
 
     Map<String, List<String>> results = results(output);
     assertThat(results).isEqualTo(results(uninterrupted));
@@ -110,7 +107,10 @@ class RestoreLifecycleIT {
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(temp.resolve("killed.log").toFile()).start();
     try {
-      await(() -> hasCheckpoint() && committed(output) && process.isAlive(), "a complete checkpoint and committed results");
+      Await.until(
+          () -> hasCheckpoint() && committed(output) && process.isAlive(),
+          "a complete checkpoint and committed results",
+          Duration.ofMinutes(3));
     } finally {
       process.destroyForcibly();
       process.waitFor(1, TimeUnit.MINUTES);
@@ -139,22 +139,22 @@ class RestoreLifecycleIT {
   void aNonEmptyOutputFolderIsRefusedUnlessOverwritten() throws Exception {
     Path output = Files.createDirectories(temp.resolve("out"));
     Files.writeString(output.resolve("notes.txt"), "mine");
-    Result refused = cli(args(output));
-    assertThat(refused.status).isEqualTo(2);
-    assertThat(refused.stderr.strip())
+    CliRun refused = cli(args(output));
+    assertThat(refused.status()).isEqualTo(2);
+    assertThat(refused.err().strip())
         .isEqualTo(
             "error: --output " + output + " is not empty: pass --overwrite to replace its results, or"
                 + " --resume/--from-savepoint to continue the run that wrote them");
-    Result foreign = cli(args(output, "--overwrite"));
-    assertThat(foreign.status).isEqualTo(2);
-    assertThat(foreign.stderr).contains(output.resolve("notes.txt") + " is not a result folder");
+    CliRun foreign = cli(args(output, "--overwrite"));
+    assertThat(foreign.status()).isEqualTo(2);
+    assertThat(foreign.err()).contains(output.resolve("notes.txt") + " is not a result folder");
     assertThat(output.resolve("notes.txt")).hasContent("mine");
 
     Files.delete(output.resolve("notes.txt"));
     Path stale = Files.createDirectories(output.resolve("tumbling-counts")).resolve("part-stale-0.jsonl");
     Files.writeString(stale, "{\"stale\":true}\n");
-    Result overwritten = cli(args(output, "--overwrite", "--events", "2000"));
-    assertThat(overwritten.status).as(overwritten.stderr).isZero();
+    CliRun overwritten = cli(args(output, "--overwrite", "--events", "2000"));
+    assertThat(overwritten.status()).as(overwritten.err()).isZero();
     assertThat(stale).doesNotExist();
     assertThat(OutputFiles.lines(output.resolve("tumbling-counts"))).isNotEmpty().noneMatch(line -> line.contains("stale"));
   }
@@ -162,15 +162,15 @@ class RestoreLifecycleIT {
   @Test
   void restorePathsAreCheckedBeforeTheJobStarts() throws Exception {
     Files.createDirectories(checkpoints.resolve("0123abcd").resolve("chk-3"));
-    Result none = cli(args(null, "--resume", checkpoints.toString()));
-    assertThat(none.status).isEqualTo(2);
-    assertThat(none.stderr.strip())
+    CliRun none = cli(args(null, "--resume", checkpoints.toString()));
+    assertThat(none.status()).isEqualTo(2);
+    assertThat(none.err().strip())
         .isEqualTo(
             "error: --resume " + checkpoints + ": no complete checkpoint there (a chk-N folder with a _metadata file);"
                 + " start without --resume");
-    Result notASavepoint = cli(args(null, "--from-savepoint", temp.toString()));
-    assertThat(notASavepoint.status).isEqualTo(2);
-    assertThat(notASavepoint.stderr.strip())
+    CliRun notASavepoint = cli(args(null, "--from-savepoint", temp.toString()));
+    assertThat(notASavepoint.status()).isEqualTo(2);
+    assertThat(notASavepoint.err().strip())
         .isEqualTo(
             "error: --from-savepoint " + temp + " is not a savepoint or retained checkpoint: it has no _metadata file");
   }
@@ -209,26 +209,7 @@ class RestoreLifecycleIT {
     return results;
   }
 
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no " + what + " within 3 minutes");
-      }
-      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-    }
-  }
-
-  private record Result(int status, String stdout, String stderr) {}
-
-  private static Result cli(List<String> args) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        StreamSketchCli.run(
-            args.toArray(String[]::new),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun cli(List<String> args) throws Exception {
+    return CliRun.of(args.toArray(String[]::new));
   }
 }

@@ -11,10 +11,15 @@ public final class Await {
   private Await() {}
 
   public static void until(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    until(condition, what, DEADLINE);
+  }
+
+  /** As {@link #until(BooleanSupplier, String)}, for what takes longer than a minute on a loaded machine. */
+  public static void until(BooleanSupplier condition, String what, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("no " + what + " within " + DEADLINE.toSeconds() + " s");
+        throw new AssertionError("no " + what + " within " + timeout.toSeconds() + " s");
       }
       LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
     }

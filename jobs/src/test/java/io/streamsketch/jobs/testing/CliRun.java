@@ -5,7 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** One command line run through {@link StreamSketchCli#run} in the test JVM: its exit status, stdout and stderr. */
+/** A command line's exit status, stdout and stderr; {@link #of} runs it through {@link StreamSketchCli#run} in the test JVM. */
 public record CliRun(int status, String out, String err) {
   public static CliRun of(String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
