@@ -37,9 +37,9 @@ public final class ReportCharts {
     md.append("```bash\n").append(runs.command()).append("\n```\n\n");
     md.append(machineLine).append("\n\n");
     md.append(
-        "The machine is shared (about eight engineers build and test on its 2 cores at once), so the load"
-            + " changes during a report and between runs; each run lists `uptime`'s load before and after it."
-            + " Read a ratio together with the loads of its two runs.\n\n");
+        "Other work on the machine changes its load during a report and between runs; each run lists `uptime`'s"
+            + " load before and after it (on 2 cores, a Flink job alone keeps it near 4). Read a ratio together with"
+            + " the loads of its two runs.\n\n");
 
     md.append(runs.markdown(results));
     md.append(JmhResults.read(results).markdown());
