@@ -13,7 +13,6 @@ import io.streamsketch.jobs.runtime.CommonOptions;
 import io.streamsketch.jobs.runtime.JobCommand;
 import io.streamsketch.jobs.runtime.KafkaTopics;
 import io.streamsketch.model.ClickEvent;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -142,7 +141,7 @@ public final class ProduceCommand implements JobCommand {
   private static void sendLines(Path input, Sender sender, Counts counts, AtomicReference<Exception> failure)
       throws IOException, InterruptedException {
     try (JsonLinesFormat.Lines lines =
-        new JsonLinesFormat.Lines(new BufferedInputStream(Files.newInputStream(input), 1 << 16))) {
+        new JsonLinesFormat.Lines(Files.newInputStream(input))) {
       for (byte[] line = lines.next(); line != null && failure.get() == null; line = lines.next()) {
         if (lines.truncated()) {
           counts.tooLong++;

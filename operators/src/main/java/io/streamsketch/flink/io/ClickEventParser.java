@@ -28,7 +28,21 @@ public final class ClickEventParser {
    * @throws MalformedEventException with a reason a person can act on
    */
   public static ClickEvent parse(byte[] utf8) {
-    return parse(decodeStrictly(utf8));
+    if (isAscii(utf8)) {
+      // ASCII is valid UTF-8 that Jackson reads as it is: no decoding pass, no String copy of the line.
+      return parse(utf8, null);
+    }
+    return parse(null, decodeStrictly(utf8));
+  }
+
+  /** ASCII without NUL: Jackson would take NUL bytes for UTF-16 or UTF-32. */
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b <= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The line as text, invalid bytes replaced with U+FFFD: for showing a rejected line, never for parsing it. */
@@ -54,7 +68,12 @@ public final class ClickEventParser {
    * @throws MalformedEventException with a reason a person can act on
    */
   public static ClickEvent parse(String line) {
-    if (line == null || line.isBlank()) {
+    return parse(null, line);
+  }
+
+  /** Parses the ASCII bytes {@code ascii} or, when they are null, {@code line}. */
+  private static ClickEvent parse(byte[] ascii, String line) {
+    if (ascii != null ? isBlank(ascii) : line == null || line.isBlank()) {
       throw new MalformedEventException("empty line");
     }
     Long eventId = null;
@@ -63,7 +82,7 @@ public final class ClickEventParser {
     EventKind kind = null;
     String adId = null;
     Long eventTime = null;
-    try (JsonParser parser = JSON.createParser(line)) {
+    try (JsonParser parser = ascii != null ? JSON.createParser(ascii) : JSON.createParser(line)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new MalformedEventException("not a JSON object");
       }
@@ -114,6 +133,15 @@ public final class ClickEventParser {
       throw new MalformedEventException("an " + kind + " needs an adId");
     }
     return new ClickEvent(eventId, userId, pageId, kind, adId, eventTime);
+  }
+
+  private static boolean isBlank(byte[] ascii) {
+    for (byte b : ascii) {
+      if (!Character.isWhitespace(b)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static long longValue(JsonParser parser, JsonToken token, String field) throws IOException {

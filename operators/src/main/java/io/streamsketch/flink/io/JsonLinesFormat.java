@@ -1,7 +1,6 @@
 package io.streamsketch.flink.io;
 
 import io.streamsketch.model.DeadLetter;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -33,7 +32,7 @@ public final class JsonLinesFormat extends SimpleStreamFormat<InputRecord> {
 
   @Override
   public StreamFormat.Reader<InputRecord> createReader(Configuration config, FSDataInputStream stream) {
-    return new Reader(new BufferedInputStream(stream, 1 << 16));
+    return new Reader(stream);
   }
 
   @Override
@@ -46,8 +45,15 @@ public final class JsonLinesFormat extends SimpleStreamFormat<InputRecord> {
    * mark of the first line dropped, at most {@link #MAX_LINE_BYTES} bytes each.
    */
   public static final class Lines implements Closeable {
+    private static final int BUFFER_BYTES = 1 << 16;
+
     private final InputStream in;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    /** Bytes read from {@code in}; {@code buffer[position, limit)} are not yet returned. */
+    private final byte[] buffer = new byte[BUFFER_BYTES];
+    private int position;
+    private int limit;
+    /** The start of a line that spans buffer refills: its bytes so far, at most {@link #MAX_LINE_BYTES}. */
+    private final ByteArrayOutputStream spanning = new ByteArrayOutputStream(256);
     private boolean firstLine = true;
     private boolean truncated;
 
@@ -57,21 +63,61 @@ public final class JsonLinesFormat extends SimpleStreamFormat<InputRecord> {
 
     /** The next line, or null at the end of the stream. */
     public byte[] next() throws IOException {
-      line.reset();
+      spanning.reset();
       truncated = false;
-      int b = in.read();
-      if (b < 0) {
-        return null;
-      }
-      while (b >= 0 && b != '\n') {
-        if (line.size() < MAX_LINE_BYTES) {
-          line.write(b);
-        } else {
-          truncated = true;
+      boolean any = false;
+      while (true) {
+        if (position == limit && !fill()) {
+          return any ? finish(spanning.toByteArray()) : null;
         }
-        b = in.read();
+        any = true;
+        int end = indexOfNewline(buffer, position, limit);
+        if (end >= 0) {
+          byte[] line;
+          if (spanning.size() == 0) {
+            line = Arrays.copyOfRange(buffer, position, Math.min(end, position + MAX_LINE_BYTES));
+            truncated = end - position > MAX_LINE_BYTES;
+          } else {
+            keep(position, end);
+            line = spanning.toByteArray();
+          }
+          position = end + 1;
+          return finish(line);
+        }
+        keep(position, limit);
+        position = limit;
       }
-      byte[] bytes = line.toByteArray();
+    }
+
+    /** Appends {@code buffer[from, to)} to the spanning line, up to {@link #MAX_LINE_BYTES}. */
+    private void keep(int from, int to) {
+      int room = MAX_LINE_BYTES - spanning.size();
+      if (to - from > room) {
+        truncated = true;
+      }
+      spanning.write(buffer, from, Math.min(to - from, room));
+    }
+
+    private boolean fill() throws IOException {
+      int read = in.read(buffer, 0, buffer.length);
+      while (read == 0) {
+        read = in.read(buffer, 0, buffer.length);
+      }
+      position = 0;
+      limit = Math.max(read, 0);
+      return read > 0;
+    }
+
+    private static int indexOfNewline(byte[] bytes, int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (bytes[i] == '\n') {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    private byte[] finish(byte[] bytes) {
       if (firstLine) {
         firstLine = false;
         if (bytes.length >= 3 && Arrays.equals(bytes, 0, 3, BYTE_ORDER_MARK, 0, 3)) {

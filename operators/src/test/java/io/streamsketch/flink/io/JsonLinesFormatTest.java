@@ -8,6 +8,7 @@ import io.streamsketch.model.EventKind;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,6 +66,41 @@ class JsonLinesFormatTest {
   }
 
   @Test
+  void linesSplitAcrossReadsOfAnySizeReadAsWhole() throws IOException {
+    StringBuilder file = new StringBuilder();
+    List<InputRecord> expected = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      ClickEvent event = new ClickEvent(i, "user-" + i, "page-" + (i % 7), EventKind.VIEW, null, 1_000L + i);
+      file.append(event.toJson()).append(i % 3 == 0 ? "\r\n" : "\n");
+      expected.add(InputRecord.event(event));
+    }
+    byte[] bytes = text(file.toString());
+    for (int chunk : new int[] {1, 7, 1 << 16, Integer.MAX_VALUE}) {
+      assertThat(read(new ChunkedInputStream(bytes, chunk))).as("reads of %d bytes", chunk).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aLineOfExactlyTheLimitIsNotCutAndOneByteMoreIs() throws IOException {
+    byte[] atLimit = new byte[JsonLinesFormat.MAX_LINE_BYTES];
+    Arrays.fill(atLimit, (byte) 'x');
+    byte[] overLimit = Arrays.copyOf(atLimit, atLimit.length + 1);
+    overLimit[atLimit.length] = 'x';
+    List<InputRecord> records = read(new ChunkedInputStream(concat(atLimit, text("\n"), overLimit, text("\n")), 1000));
+    assertThat(records).hasSize(2);
+    assertThat(records.get(0).deadLetter.reason).startsWith("invalid JSON");
+    assertThat(records.get(1).deadLetter.reason).startsWith("line longer than");
+  }
+
+  @Test
+  void nulBytesAreNotTakenForAnotherEncoding() throws IOException {
+    // UTF-16 of a valid event: each ASCII character preceded by a NUL byte. As UTF-8 it is not JSON.
+    List<InputRecord> records = read(concat(FIRST.toJson().getBytes(StandardCharsets.UTF_16BE), text("\n")));
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0).deadLetter.reason).startsWith("invalid JSON");
+  }
+
+  @Test
   void inputRecordsAreFlinkPojosOfEitherKind() throws IOException {
     assertThat(InputRecord.TYPE).isInstanceOf(PojoTypeInfo.class);
     TypeSerializer<InputRecord> serializer = InputRecord.TYPE.createSerializer(new SerializerConfigImpl());
@@ -77,8 +113,12 @@ class JsonLinesFormatTest {
   }
 
   private static List<InputRecord> read(byte[] file) throws IOException {
+    return read(new ByteArrayInputStream(file));
+  }
+
+  private static List<InputRecord> read(InputStream file) throws IOException {
     List<InputRecord> records = new ArrayList<>();
-    try (JsonLinesFormat.Reader reader = new JsonLinesFormat.Reader(new ByteArrayInputStream(file))) {
+    try (JsonLinesFormat.Reader reader = new JsonLinesFormat.Reader(file)) {
       for (InputRecord record = reader.read(); record != null; record = reader.read()) {
         records.add(record);
       }
@@ -96,5 +136,20 @@ class JsonLinesFormatTest {
       out.write(part);
     }
     return out.toByteArray();
+  }
+
+  /** Returns at most {@code chunk} bytes per read, as a network or decompressing stream may. */
+  private static final class ChunkedInputStream extends ByteArrayInputStream {
+    private final int chunk;
+
+    ChunkedInputStream(byte[] bytes, int chunk) {
+      super(bytes);
+      this.chunk = chunk;
+    }
+
+    @Override
+    public synchronized int read(byte[] b, int off, int len) {
+      return super.read(b, off, Math.min(len, chunk));
+    }
   }
 }
