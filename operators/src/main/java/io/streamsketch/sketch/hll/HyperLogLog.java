@@ -380,8 +380,7 @@ public final class HyperLogLog {
   private int addSparse(int index, int rank) {
     int[] table = sparse;
     int mask = table.length - 1;
-    // The index is made of hash bits, so its low bits spread evenly over the slots.
-    for (int slot = index & mask; ; slot = (slot + 1) & mask) {
+    for (int slot = homeSlot(index, table.length); ; slot = (slot + 1) & mask) {
       int entry = table[slot];
       if (entry == 0) {
         if (sparseSize + 1 > maxSparseEntries(precision)) {
@@ -412,7 +411,7 @@ public final class HyperLogLog {
     int mask = capacity - 1;
     for (int entry : old) {
       if (entry != 0) {
-        int slot = (entry >>> 6) & mask;
+        int slot = homeSlot(entry >>> 6, capacity);
         while (table[slot] != 0) {
           slot = (slot + 1) & mask;
         }
@@ -420,6 +419,15 @@ public final class HyperLogLog {
       }
     }
     sparse = table;
+  }
+
+  /**
+   * The slot where a sparse index's probe starts: its high bits. The index is made of hash bits, so they spread evenly
+   * over the slots; and being monotone in the index, the table holds its entries in index order but for the short
+   * runs that probing displaces, which makes sorting them for {@link #toBytes()} one cheap pass.
+   */
+  private static int homeSlot(int index, int capacity) {
+    return index >>> (SPARSE_PRECISION - Integer.numberOfTrailingZeros(capacity));
   }
 
   /** The smallest power-of-two table, at least 16 slots, that holds {@code entries} at load factor 3/4. */
@@ -908,14 +916,30 @@ public final class HyperLogLog {
 
   /** Entries ascending; {@code index << 6 | rank} orders by index since indexes are distinct. */
   private int[] sortedSparseEntries() {
+    int[] table = sparse;
     int[] entries = new int[sparseSize];
+    // From an empty slot (at load factor 3/4 there is one) round the table, so that no probe run wraps around it.
+    int start = 0;
+    while (table[start] != 0) {
+      start++;
+    }
     int n = 0;
-    for (int entry : sparse) {
+    for (int i = 1; i <= table.length; i++) {
+      int entry = table[(start + i) & (table.length - 1)];
       if (entry != 0) {
         entries[n++] = entry;
       }
     }
-    Arrays.sort(entries);
+    // Insertion sort: each entry is out of place by at most the length of its probe run.
+    for (int i = 1; i < n; i++) {
+      int entry = entries[i];
+      int j = i - 1;
+      while (j >= 0 && entries[j] > entry) {
+        entries[j + 1] = entries[j];
+        j--;
+      }
+      entries[j + 1] = entry;
+    }
     return entries;
   }
 
