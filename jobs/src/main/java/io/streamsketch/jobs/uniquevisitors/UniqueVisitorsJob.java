@@ -144,10 +144,11 @@ public final class UniqueVisitorsJob implements JobCommand {
             users,
             sketchType,
             settings.windows().maxPartials(),
-            SideOutputs.LATE_EVENTS);
+            SideOutputs.LATE_EVENTS,
+            UniqueVisitors.ALL_PAGES);
     SingleOutputStreamOperator<UniqueVisitors> perPage =
         LocalGlobalAggregation.mergePartials(
-            partials,
+            LocalGlobalAggregation.perKeyPartials(partials),
             NAME + "/per-page-window",
             partial -> partial.key,
             settings.windows().allowedLateness(),
@@ -155,9 +156,10 @@ public final class UniqueVisitorsJob implements JobCommand {
             sketchType,
             new ToUniqueVisitors(),
             TypeInformation.of(UniqueVisitors.class));
+    // One partial per subtask, window and flush: the global window's one subtask merges a few, not one per page.
     SingleOutputStreamOperator<UniqueVisitors> global =
         LocalGlobalAggregation.mergePartials(
-            partials,
+            LocalGlobalAggregation.allKeysPartials(partials),
             NAME + "/global-window",
             partial -> UniqueVisitors.ALL_PAGES,
             settings.windows().allowedLateness(),

@@ -44,12 +44,42 @@ public final class LocalGlobalAggregation {
       TypeInformation<ACC> accumulatorType,
       int maxPartials,
       OutputTag<IN> lateEvents) {
+    return localPartials(
+        input, uid, key, windows, allowedLateness, aggregate, accumulatorType, maxPartials, lateEvents, null);
+  }
+
+  /**
+   * The local half with all-keys partials labelled {@code allKeysLabel} (null: none) besides the per-key ones: for a
+   * global aggregate per window, take {@link #allKeysPartials}; for the per-key one, {@link #perKeyPartials}.
+   */
+  public static <IN, ACC> SingleOutputStreamOperator<WindowPartial<ACC>> localPartials(
+      DataStream<IN> input,
+      String uid,
+      KeySelector<IN, String> key,
+      WindowAssigner<Object, TimeWindow> windows,
+      Duration allowedLateness,
+      AggregateFunction<IN, ACC, ?> aggregate,
+      TypeInformation<ACC> accumulatorType,
+      int maxPartials,
+      OutputTag<IN> lateEvents,
+      String allKeysLabel) {
     return input
         .transform(
             uid.substring(uid.lastIndexOf('/') + 1),
             WindowPartial.typeInfo(accumulatorType),
-            new LocalWindowAggregator<>(key, windows, allowedLateness, aggregate, maxPartials, lateEvents))
+            new LocalWindowAggregator<>(
+                key, windows, allowedLateness, aggregate, maxPartials, lateEvents, allKeysLabel))
         .uid(uid);
+  }
+
+  /** The per-key partials of a local half with all-keys partials. */
+  public static <ACC> DataStream<WindowPartial<ACC>> perKeyPartials(DataStream<WindowPartial<ACC>> partials) {
+    return partials.filter(partial -> !partial.allKeys).name("per-key-partials");
+  }
+
+  /** The all-keys partials of a local half with all-keys partials. */
+  public static <ACC> DataStream<WindowPartial<ACC>> allKeysPartials(DataStream<WindowPartial<ACC>> partials) {
+    return partials.filter(partial -> partial.allKeys).name("all-keys-partials");
   }
 
   /** The global half: partials keyed by {@code key}, merged per window, turned into results on each firing. */

@@ -57,6 +57,13 @@ import org.apache.flink.util.OutputTag;
  * pair not counted. Keyed sliding windows account for every pair with {@code flink.window.PaneWindowOperator}, or
  * with {@code flink.window.LateWindowRouter} before a keyed window.
  *
+ * <h2>All-keys partials</h2>
+ *
+ * With an {@code allKeysLabel}, each flush also emits, per window, one partial flagged {@link WindowPartial#allKeys}
+ * that merges the partials of every key it flushes for that window. A global aggregate per window (every page's users)
+ * then merges one partial per subtask and flush, where merging the per-key partials would make its one keyed subtask
+ * read, merge and write its window state once per key.
+ *
  * <p>A {@link RandomizedAggregate}'s accumulators are created with their key, this subtask's index and attempt
  * number, the number of flushes so far and the window start, so accumulators of different keys, on different
  * subtasks, of different flushes of a window, or of a restarted attempt never make the same random draws.
@@ -74,6 +81,8 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
   private final AggregateFunction<IN, ACC, ?> aggregate;
   private final int maxPartials;
   private final OutputTag<IN> lateEvents;
+  /** The key of the all-keys partials, or null for none. */
+  private final String allKeysLabel;
 
   private transient NavigableMap<TimeWindow, Map<String, WindowPartial<ACC>>> partials;
   private transient int size;
@@ -94,6 +103,25 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
       AggregateFunction<IN, ACC, ?> aggregate,
       int maxPartials,
       OutputTag<IN> lateEvents) {
+    this(key, windows, allowedLateness, aggregate, maxPartials, lateEvents, null);
+  }
+
+  /**
+   * @param allKeysLabel the key of the all-keys partials (see the class documentation), or null for none
+   * @throws IllegalArgumentException with all-keys partials of a {@link RandomizedAggregate}, whose accumulators
+   *     cannot be merged ahead of the keyed window without changing its draws
+   */
+  public LocalWindowAggregator(
+      KeySelector<IN, String> key,
+      WindowAssigner<Object, TimeWindow> windows,
+      Duration allowedLateness,
+      AggregateFunction<IN, ACC, ?> aggregate,
+      int maxPartials,
+      OutputTag<IN> lateEvents,
+      String allKeysLabel) {
+    if (allKeysLabel != null && aggregate instanceof RandomizedAggregate<?>) {
+      throw new IllegalArgumentException("all-keys partials of a randomized aggregate are not supported: " + aggregate);
+    }
     if (!windows.isEventTime()) {
       throw new IllegalArgumentException("local pre-aggregation needs event-time windows: " + windows);
     }
@@ -109,6 +137,7 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
     this.aggregate = Objects.requireNonNull(aggregate, "aggregate");
     this.maxPartials = maxPartials;
     this.lateEvents = Objects.requireNonNull(lateEvents, "lateEvents");
+    this.allKeysLabel = allKeysLabel;
   }
 
   @Override
@@ -214,8 +243,22 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
     while (it.hasNext()) {
       Map.Entry<TimeWindow, Map<String, WindowPartial<ACC>>> window = it.next();
       long timestamp = window.getKey().maxTimestamp();
+      WindowPartial<ACC> allKeys =
+          allKeysLabel == null
+              ? null
+              : new WindowPartial<>(
+                  allKeysLabel, window.getKey().getStart(), window.getKey().getEnd(), 0, aggregate.createAccumulator());
       for (WindowPartial<ACC> partial : window.getValue().values()) {
+        // Emitted before it is merged: a merge may take over the partial's accumulator and change it later.
         output.collect(new StreamRecord<>(partial, timestamp));
+        if (allKeys != null) {
+          allKeys.accumulator = aggregate.merge(allKeys.accumulator, partial.accumulator);
+          allKeys.events += partial.events;
+        }
+      }
+      if (allKeys != null) {
+        allKeys.allKeys = true;
+        output.collect(new StreamRecord<>(allKeys, timestamp));
       }
       size -= window.getValue().size();
       it.remove();

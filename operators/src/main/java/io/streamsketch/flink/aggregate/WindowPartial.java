@@ -25,6 +25,12 @@ public class WindowPartial<ACC> implements OutputRecord {
 
   public ACC accumulator;
 
+  /**
+   * Whether this partial merges the partials of every key of its window on one subtask and flush (see {@link
+   * LocalWindowAggregator}'s all-keys partials), rather than holding one key's events.
+   */
+  public boolean allKeys;
+
   public WindowPartial() {}
 
   public WindowPartial(String key, long windowStart, long windowEnd, long events, ACC accumulator) {
@@ -45,6 +51,7 @@ public class WindowPartial<ACC> implements OutputRecord {
       fields.add(new PojoField(WindowPartial.class.getField("windowEnd"), Types.LONG));
       fields.add(new PojoField(WindowPartial.class.getField("events"), Types.LONG));
       fields.add(new PojoField(WindowPartial.class.getField("accumulator"), accumulatorType));
+      fields.add(new PojoField(WindowPartial.class.getField("allKeys"), Types.BOOLEAN));
     } catch (NoSuchFieldException e) {
       throw new IllegalStateException(e);
     }
@@ -59,12 +66,13 @@ public class WindowPartial<ACC> implements OutputRecord {
   /** A partial's JSON, for the late-partials output: what was lost, without the accumulator's bytes. */
   @Override
   public String toJson() {
-    return io.streamsketch.model.Json.object()
-        .field("key", key)
-        .field("windowStart", windowStart)
-        .field("windowEnd", windowEnd)
-        .field("events", events)
-        .toString();
+    io.streamsketch.model.Json json =
+        io.streamsketch.model.Json.object()
+            .field("key", key)
+            .field("windowStart", windowStart)
+            .field("windowEnd", windowEnd)
+            .field("events", events);
+    return (allKeys ? json.field("allKeys", true) : json).toString();
   }
 
   @Override
@@ -73,6 +81,7 @@ public class WindowPartial<ACC> implements OutputRecord {
         && windowStart == that.windowStart
         && windowEnd == that.windowEnd
         && events == that.events
+        && allKeys == that.allKeys
         && Objects.equals(key, that.key)
         && Objects.equals(accumulator, that.accumulator);
   }

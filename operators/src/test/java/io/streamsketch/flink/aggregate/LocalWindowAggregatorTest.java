@@ -1,12 +1,14 @@
 package io.streamsketch.flink.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.sketch.hll.HyperLogLog;
 import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -64,6 +66,56 @@ class LocalWindowAggregatorTest {
         .extracting(p -> p.key + "@" + p.windowStart + ":" + p.events + "=" + Math.round(p.accumulator.estimate()))
         .containsExactlyInAnyOrder("p1@0:2=2", "p2@0:1=1");
     assertThat(operator.heldPartials()).isEqualTo(1);
+  }
+
+  @Test
+  void allKeysPartialsMergeEveryKeyOfTheirWindowPerFlushAfterThePerKeyOnes() throws Exception {
+    operator =
+        new LocalWindowAggregator<>(
+            e -> e.pageId,
+            TumblingEventTimeWindows.of(Duration.ofMinutes(1)),
+            Duration.ZERO,
+            USERS,
+            1_000,
+            SideOutputs.LATE_EVENTS,
+            "*");
+    harness = new OneInputStreamOperatorTestHarness<>(operator);
+    harness.open();
+    view(1, "u1", "p1", 10_000);
+    view(2, "u2", "p1", 20_000);
+    view(3, "u1", "p2", 30_000);
+    view(4, "u3", "p2", MINUTE + 5_000);
+    harness.prepareSnapshotPreBarrier(1);
+    view(5, "u4", "p3", 40_000);
+    harness.processWatermark(MINUTE - 1);
+
+    List<WindowPartial<HyperLogLog>> partials = harness.extractOutputValues();
+    assertThat(partials)
+        .extracting(p -> (p.allKeys ? "all:" : "") + p.key + "@" + p.windowStart + ":" + p.events + "="
+            + Math.round(p.accumulator.estimate()))
+        .containsExactlyInAnyOrder(
+            "p1@0:2=2", "p2@0:1=1", "all:*@0:3=2", "p2@60000:1=1", "all:*@60000:1=1", "p3@0:1=1", "all:*@0:1=1");
+    // Each window's all-keys partial comes after its per-key ones.
+    assertThat(partials.get(2).allKeys).isTrue();
+    assertThat(partials.get(partials.size() - 1).allKeys).isTrue();
+    assertThat(partials.get(0).toJson()).doesNotContain("allKeys");
+    assertThat(partials.get(2).toJson()).contains("\"allKeys\":true");
+  }
+
+  @Test
+  void allKeysPartialsOfARandomizedAggregateAreRefused() {
+    assertThatThrownBy(
+            () ->
+                new LocalWindowAggregator<>(
+                    (ClickEvent e) -> e.pageId,
+                    TumblingEventTimeWindows.of(Duration.ofMinutes(1)),
+                    Duration.ZERO,
+                    new ReservoirAggregate<>(8, 3, TypeInformation.of(ClickEvent.class)),
+                    1_000,
+                    SideOutputs.LATE_EVENTS,
+                    "*"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("randomized");
   }
 
   @Test
