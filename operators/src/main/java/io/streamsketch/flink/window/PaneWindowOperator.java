@@ -4,12 +4,16 @@ import io.streamsketch.flink.aggregate.RandomizedAggregate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.state.AggregatingStateDescriptor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -17,6 +21,8 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.internal.InternalAggregatingState;
@@ -67,7 +73,13 @@ import org.apache.flink.util.OutputTag;
  * window operator. With {@code readsWindowOperatorContents}, a window's result also merges Flink's window-operator
  * contents "window-contents" of that window, which a savepoint of a window operator with the same uid and the same
  * aggregate holds: such a savepoint restores into this operator and its windows fire with their counts and firing
- * numbers continued.
+ * numbers continued. Those contents are read and cleared only when the restored state has any: on RocksDB a read
+ * of an absent key was the largest cost of a window's firing.
+ *
+ * <p>Union operator state "fired-up-to" holds the highest watermark the operator has had, over all its subtasks and
+ * runs. A window's on-time firing is its first unless the window ends at or before that watermark (a restored
+ * operator may fire such a window again, see {@link #writePane}), so only those read their firing number; the others
+ * write firing 1 without reading. State without it (release 0.1.0) reads every firing number.
  */
 public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStreamOperator<OUT>
     implements OneInputStreamOperator<IN, OUT>, Triggerable<K, TimeWindow>, BoundedOneInput {
@@ -91,6 +103,11 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
   private transient ValueStateDescriptor<Integer> firingsDescriptor;
   private transient AggregatingStateDescriptor<IN, ACC, ?> windowContentsDescriptor;
   private transient TimeWindow.Serializer windowSerializer;
+  /** Whether restored keyed state holds window-operator contents to read and clear. */
+  private transient boolean hasWindowOperatorContents;
+  private transient ListState<Long> firedUpToState;
+  /** The highest watermark of earlier runs (restored), Long.MAX_VALUE when unknown: windows up to it may have fired. */
+  private transient long firedUpTo;
 
   /**
    * @param accumulatorSerializer the accumulators' serializer, explicit so that state never falls back to Kryo
@@ -129,6 +146,38 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
   }
 
   @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    firedUpToState =
+        context
+            .getOperatorStateStore()
+            .getUnionListState(new ListStateDescriptor<>("fired-up-to", LongSerializer.INSTANCE));
+    firedUpTo = Long.MIN_VALUE;
+    if (context.isRestored()) {
+      boolean recorded = false;
+      for (Long watermark : firedUpToState.get()) {
+        firedUpTo = Math.max(firedUpTo, watermark);
+        recorded = true;
+      }
+      if (!recorded) {
+        firedUpTo = Long.MAX_VALUE;
+      }
+    }
+    hasWindowOperatorContents = false;
+    if (readsWindowOperatorContents && context.isRestored()) {
+      try (Stream<?> contents = getKeyedStateBackend().getKeysAndNamespaces("window-contents")) {
+        hasWindowOperatorContents = contents.findAny().isPresent();
+      }
+    }
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    firedUpToState.update(List.of(Math.max(firedUpTo, timers.currentWatermark())));
+  }
+
+  @Override
   public void open() throws Exception {
     super.open();
     held = new TreeMap<>();
@@ -141,7 +190,7 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
             VoidNamespaceSerializer.INSTANCE,
             new MapStateDescriptor<>("panes", LongSerializer.INSTANCE, accumulatorSerializer.duplicate()));
     firingsDescriptor = new ValueStateDescriptor<>("firings", IntSerializer.INSTANCE);
-    if (readsWindowOperatorContents) {
+    if (hasWindowOperatorContents) {
       windowContentsDescriptor =
           new AggregatingStateDescriptor<>("window-contents", aggregate, accumulatorSerializer.duplicate());
     }
@@ -176,7 +225,7 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
     writePane(paneStart, aggregate.add(value, aggregate.createAccumulator()), watermark);
     for (TimeWindow window : elementWindows) {
       if (window.maxTimestamp() <= watermark && cleanupTime(window) > watermark) {
-        fire(window); // a late update within the allowed lateness
+        fire(window, false); // a late update within the allowed lateness
       }
     }
   }
@@ -266,7 +315,7 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
   public void onEventTime(InternalTimer<K, TimeWindow> timer) throws Exception {
     TimeWindow window = timer.getNamespace();
     if (timer.getTimestamp() == window.maxTimestamp()) {
-      fire(window);
+      fire(window, true);
     }
     if (timer.getTimestamp() == cleanupTime(window)) {
       purge(window);
@@ -278,8 +327,12 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
     throw new IllegalStateException("pane windows register no processing-time timers: " + timer);
   }
 
-  /** Emits the current key's window, merged from its panes, with its next firing number; nothing if it is empty. */
-  private void fire(TimeWindow window) throws Exception {
+  /**
+   * Emits the current key's window, merged from its panes, with its next firing number; nothing if it is empty.
+   *
+   * @param onTime whether the watermark fires it (its end timer) rather than a late element
+   */
+  private void fire(TimeWindow window, boolean onTime) throws Exception {
     ACC merged = null;
     for (long paneStart = window.getStart(); paneStart < window.getEnd(); paneStart += windows.pane()) {
       ACC pane = panes.get(paneStart);
@@ -287,7 +340,7 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
         merged = aggregate.merge(merged == null ? aggregate.createAccumulator() : merged, pane);
       }
     }
-    if (readsWindowOperatorContents) {
+    if (hasWindowOperatorContents) {
       ACC contents = windowContents(window).getInternal();
       if (contents != null) {
         merged = aggregate.merge(merged == null ? aggregate.createAccumulator() : merged, contents);
@@ -297,7 +350,11 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
       return;
     }
     ValueState<Integer> firings = getPartitionedState(window, windowSerializer, firingsDescriptor);
-    int firing = firings.value() == null ? 0 : firings.value();
+    int firing = 0;
+    if (!onTime || window.maxTimestamp() <= firedUpTo) {
+      Integer next = firings.value();
+      firing = next == null ? 0 : next;
+    }
     firings.update(firing + 1);
     @SuppressWarnings("unchecked")
     K key = (K) getCurrentKey();
@@ -307,7 +364,7 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
   /** Clears the window's firing number, and the panes whose last window it is (the next window starts after them). */
   private void purge(TimeWindow window) throws Exception {
     getPartitionedState(window, windowSerializer, firingsDescriptor).clear();
-    if (readsWindowOperatorContents) {
+    if (hasWindowOperatorContents) {
       windowContents(window).clear();
     }
     long lastPanesEnd = Math.min(window.getStart() + windows.slide(), window.getEnd());

@@ -145,6 +145,42 @@ class PaneWindowOperatorTest {
     }
   }
 
+  /**
+   * An on-time firing skips reading its firing number only for windows after every watermark the operator has had:
+   * a run restored twice, whose second snapshot came before its watermark caught up, still continues the numbers.
+   */
+  @Test
+  void firingNumbersContinueAfterARestoreFromASnapshotTakenBeforeTheWatermarkCaughtUp() throws Exception {
+    OperatorSubtaskState first;
+    try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, String> run =
+        harness(latenessOperator(), HashMapStateBackend::new)) {
+      run.open();
+      view(run, 1, "p1", 10_000);
+      run.processWatermark(MINUTE + 5_000);
+      assertThat(run.extractOutputValues()).containsExactly("p1@0=1#0");
+      first = run.snapshot(1, 1);
+    }
+    OperatorSubtaskState second;
+    try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, String> run =
+        harness(latenessOperator(), HashMapStateBackend::new)) {
+      run.initializeState(first);
+      run.open();
+      run.processWatermark(30_000);
+      second = run.snapshot(2, 2);
+    }
+    try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, String> run =
+        harness(latenessOperator(), HashMapStateBackend::new)) {
+      run.initializeState(second);
+      run.open();
+      view(run, 2, "p1", 20_000);
+      view(run, 3, "p2", MINUTE + 20_000);
+      run.processWatermark(2 * MINUTE);
+      assertThat(run.extractOutputValues()).containsExactlyInAnyOrder("p1@0=2#1", "p2@60000=1#0");
+      run.processWatermark(Long.MAX_VALUE);
+      assertNothingLeft(run);
+    }
+  }
+
   private static PaneWindowOperator<String, ClickEvent, Long, String, String> latenessOperator() {
     return new PaneWindowOperator<>(
         PaneWindows.tumbling(Duration.ofMinutes(1)), Duration.ofMinutes(1), new CountAggregate<ClickEvent>(),
