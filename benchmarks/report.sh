@@ -140,13 +140,13 @@ run() { # round job backend engine [window: empty for the job's defaults, else a
   max_state=$( (grep '^Completed checkpoint' "$ckptlog" 2>/dev/null || true) |
     sed 's/.*(\([0-9]*\) bytes.*/\1/' | sort -n | tail -1)
   if [ "$status" -ne 0 ] || [ -z "$runtime" ]; then
-    echo "  $job $backend $engine ${window}: failed (exit $status): $(tail -1 "$work/stderr")" >&2
+    echo "  $job $backend $engine${window:+ $window}: failed (exit $status): $(tail -1 "$work/stderr")" >&2
     runtime=
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$job" "$backend" "$engine" "$status" \
     "$runtime" "${checkpoints:-0}" "${max_state:-}" "$(rows_written "$out")" "$before" "$after" "$window" "$interval" \
     >>"$runs"
-  echo "  round $round $job $backend $engine ${window}: ${runtime:-failed} s, ${checkpoints:-0} checkpoints, load $before -> $after" >&2
+  echo "  round $round $job $backend $engine${window:+ $window}: ${runtime:-failed} s, ${checkpoints:-0} checkpoints, load $before -> $after" >&2
   rm -rf "$out" "$ckpt"
 }
 
