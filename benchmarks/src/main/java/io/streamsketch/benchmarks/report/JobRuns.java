@@ -15,12 +15,22 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 
-/** The job runs recorded by {@code benchmarks/report.sh}: ours and Flink SQL's, per job, backend and round. */
+/**
+ * The job runs recorded by {@code benchmarks/report.sh}: ours and Flink SQL's, per job, backend and round; and, with
+ * {@code --state-windows}, unique-visitors' state runs at other window sizes.
+ */
 final class JobRuns {
   static final List<String> ENGINES = List.of("ours", "sql-default", "sql-tuned");
   static final List<String> BACKENDS = List.of("hashmap", "rocksdb");
+  /** The engines of the state runs: our sketches, our exact MapState, SQL's exact COUNT(DISTINCT). */
+  static final List<String> STATE_ENGINES = List.of("ours", "ours-exact", "sql-default");
+  /** The windows and backends report.sh's --state-windows runs, for the completeness check. */
+  private static final int STATE_RUNS_PER_COMMAND = 2 * 2 * 3;
 
-  /** One run: a row of the TSV. {@code runtime} is null when the run failed. */
+  /**
+   * One run: a row of the TSV. {@code runtime} is null when the run failed. {@code window} is empty for a run at the
+   * job's default windows (the throughput runs) and {@code checkpointInterval} for rows recorded before that column.
+   */
   record Run(
       int round,
       String job,
@@ -32,7 +42,9 @@ final class JobRuns {
       Long maxStateBytes,
       long rows,
       String loadBefore,
-      String loadAfter) {}
+      String loadAfter,
+      String window,
+      String checkpointInterval) {}
 
   /** What the SQL queries (SqlJob) do differently from our jobs: the work is the same, the semantics not quite. */
   private static final String DIFFERENCES =
@@ -62,13 +74,17 @@ final class JobRuns {
   private final String command;
   private final String machine;
   private final long events;
+  /** The runs at the jobs' default windows, which the throughput tables and chart compare. */
   private final List<Run> runs;
+  /** unique-visitors' runs at the windows of --state-windows. */
+  private final List<Run> stateRuns;
 
-  private JobRuns(String command, String machine, long events, List<Run> runs) {
+  private JobRuns(String command, String machine, long events, List<Run> all) {
     this.command = command;
     this.machine = machine;
     this.events = events;
-    this.runs = runs;
+    this.runs = all.stream().filter(run -> run.window().isEmpty()).toList();
+    this.stateRuns = all.stream().filter(run -> !run.window().isEmpty()).toList();
   }
 
   static JobRuns read(Path tsv) throws IOException {
@@ -97,7 +113,10 @@ final class JobRuns {
                 f[7].isEmpty() ? null : Long.parseLong(f[7]),
                 Long.parseLong(f[8].trim()),
                 f[9],
-                f[10]));
+                f[10],
+                // Rows recorded before these columns have 11 fields: default windows, interval not recorded.
+                f.length > 11 ? f[11] : "",
+                f.length > 12 ? f[12] : ""));
       }
     }
     if (events <= 0) {
@@ -168,22 +187,114 @@ final class JobRuns {
     md.append(ReportCharts.table(List.of("job", "ours: RocksDB time / heap time"), own));
 
     md.append("### Every run, in the order run\n\n");
-    List<List<String>> all = new ArrayList<>();
-    for (Run run : runs) {
-      all.add(List.of(
-          Integer.toString(run.round()), "`" + run.job() + "`", run.backend(), run.engine(),
-          run.runtime() == null ? "failed (exit " + run.status() + ")" : String.format(Locale.ROOT, "%.1f", run.runtime()),
-          run.runtime() == null ? "" : String.format(Locale.ROOT, "%,d", Math.round(events / run.runtime())),
-          Integer.toString(run.checkpoints()),
-          run.maxStateBytes() == null ? "none" : String.format(Locale.ROOT, "%,d", run.maxStateBytes() / 1024),
-          String.format(Locale.ROOT, "%,d", run.rows()), run.loadBefore(), run.loadAfter()));
-    }
     md.append(ReportCharts.table(
         List.of("round", "job", "backend", "engine", "job runtime (s)", "events/s", "checkpoints", "state KiB",
             "rows written", "load before", "load after"),
-        all));
+        runs.stream().map(run -> runRow(run, List.of())).toList()));
     throughputChart(results.resolve("throughput.png"));
+    md.append(stateMarkdown());
     return md.toString();
+  }
+
+  /** A run as a row of the tables of every run, {@code first} columns before the common ones. */
+  private List<String> runRow(Run run, List<String> first) {
+    List<String> row = new ArrayList<>(first);
+    row.addAll(List.of(
+        Integer.toString(run.round()), "`" + run.job() + "`", run.backend(), run.engine(),
+        run.runtime() == null ? "failed (exit " + run.status() + ")" : String.format(Locale.ROOT, "%.1f", run.runtime()),
+        run.runtime() == null ? "" : String.format(Locale.ROOT, "%,d", Math.round(events / run.runtime())),
+        Integer.toString(run.checkpoints()), kib(run.maxStateBytes()),
+        String.format(Locale.ROOT, "%,d", run.rows()), run.loadBefore(), run.loadAfter()));
+    return row;
+  }
+
+  private static String kib(Long bytes) {
+    return bytes == null ? "none" : String.format(Locale.ROOT, "%,d", bytes / 1024);
+  }
+
+  /**
+   * The state runs of {@code --state-windows}: per window and backend, the largest checkpointed state of ours with
+   * HyperLogLog, ours exact and SQL's exact COUNT(DISTINCT), and the ratio of ours to SQL; then every state run. Empty
+   * when there are none.
+   */
+  String stateMarkdown() {
+    if (stateRuns.isEmpty()) {
+      return "";
+    }
+    List<String> windows = stateRuns.stream().map(Run::window).distinct().toList();
+    String intervals =
+        stateRuns.stream().map(Run::checkpointInterval).distinct().collect(Collectors.joining(", "));
+    StringBuilder md = new StringBuilder("## unique-visitors: checkpointed state at "
+        + windows.stream().map(JobRuns::windowWords).collect(Collectors.joining(" and ")) + " windows\n\n");
+    md.append(String.format(Locale.ROOT,
+        "The same input (%,d events), parallelism 2, run once per window and backend after the throughput rounds,"
+            + " with checkpoints every %s (so that each run completes several) instead of 10 s: ours with"
+            + " HyperLogLog (p = 12, the default) and `--window W`; ours with `--exact --window W` (a `MapState` of"
+            + " the users per page and window); Flink SQL at its defaults, TUMBLE of W with the exact"
+            + " COUNT(DISTINCT userId) (`SqlBaseline ... --window W`). State: the largest checkpointed size over the"
+            + " run's checkpoints, as above, in KiB, with the number of checkpoints completed in parentheses; ours /"
+            + " SQL below 1 means our HyperLogLog state is the smaller. Timings of these runs include the frequent"
+            + " checkpoints and are not the throughput comparison.%n%n",
+        events, intervals));
+    List<List<String>> rows = new ArrayList<>();
+    for (String window : windows) {
+      for (String backend : BACKENDS) {
+        if (STATE_ENGINES.stream().allMatch(engine -> selectState(window, backend, engine).isEmpty())) {
+          continue;
+        }
+        List<String> row = new ArrayList<>(List.of(window, backend));
+        for (String engine : STATE_ENGINES) {
+          row.add(selectState(window, backend, engine).stream()
+              .map(r -> kib(r.maxStateBytes()) + " (" + r.checkpoints() + ")")
+              .collect(Collectors.joining(", ")));
+        }
+        Double ours = medianState(window, backend, "ours");
+        Double sql = medianState(window, backend, "sql-default");
+        row.add(ours == null || sql == null ? "n/a" : String.format(Locale.ROOT, "%.3f×", ours / sql));
+        rows.add(row);
+      }
+    }
+    md.append(ReportCharts.table(
+        List.of("window", "backend", "ours HyperLogLog KiB (checkpoints)", "ours exact KiB (checkpoints)",
+            "SQL exact KiB (checkpoints)", "ours HyperLogLog / SQL"),
+        rows));
+    md.append("Every state run, in the order run:\n\n");
+    md.append(ReportCharts.table(
+        List.of("window", "round", "job", "backend", "engine", "job runtime (s)", "events/s", "checkpoints",
+            "state KiB", "rows written", "load before", "load after"),
+        stateRuns.stream().map(run -> runRow(run, List.of(run.window()))).toList()));
+    return md.toString();
+  }
+
+  /** {@code 1m} as "1-minute", {@code 1h} as "1-hour"; any other notation as given. */
+  static String windowWords(String window) {
+    Matcher m = Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(window);
+    if (!m.matches()) {
+      return "`" + window + "`";
+    }
+    String unit = switch (m.group(2)) {
+      case "ms" -> "millisecond";
+      case "s" -> "second";
+      case "m" -> "minute";
+      case "h" -> "hour";
+      default -> "day";
+    };
+    return m.group(1) + "-" + unit;
+  }
+
+  private List<Run> selectState(String window, String backend, String engine) {
+    return stateRuns.stream()
+        .filter(r -> r.window().equals(window) && r.backend().equals(backend) && r.engine().equals(engine))
+        .toList();
+  }
+
+  /** The median of the largest checkpointed states of the runs that completed a checkpoint, or null. */
+  private Double medianState(String window, String backend, String engine) {
+    return median(selectState(window, backend, engine).stream()
+        .filter(r -> r.maxStateBytes() != null)
+        .map(r -> (double) r.maxStateBytes())
+        .sorted()
+        .toList());
   }
 
   /**
@@ -197,14 +308,16 @@ final class JobRuns {
       return "";
     }
     int expected = Integer.parseInt(rounds.group(1)) * jobList.group(1).trim().split("\\s+").length
-        * BACKENDS.size() * ENGINES.size();
-    if (runs.size() >= expected) {
+        * BACKENDS.size() * ENGINES.size()
+        + (command.contains("--state-windows") ? STATE_RUNS_PER_COMMAND : 0);
+    int recorded = runs.size() + stateRuns.size();
+    if (recorded >= expected) {
       return "";
     }
     return String.format(Locale.ROOT,
         "**Incomplete: %d of the %d runs that the command asks for were recorded** (the report was interrupted"
             + " and drawn from the runs made, with `--runs-from`). The medians below are over the runs listed.%n%n",
-        runs.size(), expected);
+        recorded, expected);
   }
 
   private void throughputChart(Path png) throws IOException {
@@ -264,17 +377,21 @@ final class JobRuns {
 
   /** The median events/s of the successful runs, or null if none succeeded. */
   private Double medianRate(String job, String backend, String engine) {
-    List<Double> rates =
+    return median(
         select(job, backend, engine).stream()
             .filter(r -> r.runtime() != null)
             .map(r -> events / r.runtime())
             .sorted()
-            .toList();
-    if (rates.isEmpty()) {
+            .toList());
+  }
+
+  /** The median of sorted values, or null if there are none. */
+  private static Double median(List<Double> sorted) {
+    if (sorted.isEmpty()) {
       return null;
     }
-    int n = rates.size();
-    return n % 2 == 1 ? rates.get(n / 2) : (rates.get(n / 2 - 1) + rates.get(n / 2)) / 2;
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private String rates(String job, String backend, String engine) {
@@ -288,7 +405,7 @@ final class JobRuns {
 
   private String states(String job, String backend, String engine) {
     return select(job, backend, engine).stream()
-        .map(r -> r.maxStateBytes() == null ? "none" : String.format(Locale.ROOT, "%,d", r.maxStateBytes() / 1024))
+        .map(r -> kib(r.maxStateBytes()))
         .collect(Collectors.joining(", "));
   }
 }

@@ -54,22 +54,7 @@ enum SqlJob {
                   + " GROUP BY userId, window_start, window_end"))),
 
   UNIQUE_VISITORS(
-      "unique-visitors",
-      Duration.ofSeconds(2),
-      List.of(pageViewsView()),
-      outputs(
-          "unique-visitors",
-          new Output(
-              windowColumns("pageId STRING", "visitors BIGINT"),
-              "SELECT pageId, window_start, window_end, COUNT(DISTINCT userId)"
-                  + " FROM TABLE(TUMBLE(TABLE page_views, DESCRIPTOR(ts), INTERVAL '1' MINUTE))"
-                  + " GROUP BY pageId, window_start, window_end"),
-          "unique-visitors-global",
-          new Output(
-              windowColumns("pageId STRING", "visitors BIGINT"),
-              "SELECT '*', window_start, window_end, COUNT(DISTINCT userId)"
-                  + " FROM TABLE(TUMBLE(TABLE page_views, DESCRIPTOR(ts), INTERVAL '1' MINUTE))"
-                  + " GROUP BY window_start, window_end"))),
+      "unique-visitors", Duration.ofSeconds(2), List.of(pageViewsView()), uniqueVisitors(Duration.ofMinutes(1))),
 
   /**
    * An impression is clicked if a click of the same user and ad falls within [0, 10 min] after it; it counts once
@@ -136,6 +121,61 @@ enum SqlJob {
   /** Result tables by name, in order. */
   Map<String, Output> outputs() {
     return outputs;
+  }
+
+  /**
+   * The result tables with another tumbling window than our jobs' default (1 min): {@code unique-visitors} only, the
+   * one job whose state the report compares at several window sizes.
+   *
+   * @throws IllegalArgumentException for another job, or a window that is not a positive whole number of seconds
+   */
+  Map<String, Output> outputs(Duration window) {
+    if (this != UNIQUE_VISITORS) {
+      throw new IllegalArgumentException("--window is for unique-visitors only, not " + name);
+    }
+    return uniqueVisitors(window);
+  }
+
+  private static Map<String, Output> uniqueVisitors(Duration window) {
+    String tumble = "TUMBLE(TABLE page_views, DESCRIPTOR(ts), " + interval(window) + ")";
+    return outputs(
+        "unique-visitors",
+        new Output(
+            windowColumns("pageId STRING", "visitors BIGINT"),
+            "SELECT pageId, window_start, window_end, COUNT(DISTINCT userId)"
+                + " FROM TABLE(" + tumble + ")"
+                + " GROUP BY pageId, window_start, window_end"),
+        "unique-visitors-global",
+        new Output(
+            windowColumns("pageId STRING", "visitors BIGINT"),
+            "SELECT '*', window_start, window_end, COUNT(DISTINCT userId)"
+                + " FROM TABLE(" + tumble + ")"
+                + " GROUP BY window_start, window_end"));
+  }
+
+  /**
+   * A SQL interval literal of the window in its largest whole unit: {@code INTERVAL '1' HOUR}. SQL's default leading
+   * precision of a unit is 2 digits, so a longer count names its precision: {@code INTERVAL '120' SECOND(3)}.
+   */
+  static String interval(Duration window) {
+    if (window.isNegative() || window.isZero() || window.toMillis() % 1000 != 0) {
+      throw new IllegalArgumentException("the window must be a positive whole number of seconds, not " + window);
+    }
+    long seconds = window.toSeconds();
+    long count;
+    String unit;
+    if (seconds % 3600 == 0) {
+      count = seconds / 3600;
+      unit = "HOUR";
+    } else if (seconds % 60 == 0) {
+      count = seconds / 60;
+      unit = "MINUTE";
+    } else {
+      count = seconds;
+      unit = "SECOND";
+    }
+    int digits = Long.toString(count).length();
+    return "INTERVAL '" + count + "' " + unit + (digits > 2 ? "(" + digits + ")" : "");
   }
 
   private static String pageViewsView() {

@@ -38,6 +38,45 @@ class JobRunsTest {
     assertThat(dir.resolve("throughput.png")).isNotEmptyFile();
     // 2 rounds x 1 job x 2 backends x 3 engines asked for, 5 recorded.
     assertThat(md).contains("**Incomplete: 5 of the 12 runs that the command asks for were recorded**");
+    // Rows of 11 fields, recorded before the window columns: throughput runs only, no state section.
+    assertThat(md).doesNotContain("checkpointed state at");
+  }
+
+  @Test
+  void comparesTheStateRunsPerWindowApartFromTheThroughputRuns() throws IOException {
+    String load = "\t1.00, 1.00, 1.00\t2.00, 1.00, 1.00";
+    Path tsv = write(("# command: benchmarks/report.sh --rounds 1 --events 1000 --jobs \"unique-visitors\""
+        + " --state-windows\n# machine: 2 cores, test CPU, 8 GiB\n# events: 1000\n"
+        + "round\tjob\tbackend\tengine\tstatus\truntime_s\tcheckpoints\tmax_state_bytes\trows\tload_before"
+        + "\tload_after\twindow\tcheckpoint_interval\n")
+        + "1\tunique-visitors\trocksdb\tours\t0\t1.0\t2\t4096\t10" + load + "\t\t10s\n"
+        + "1\tunique-visitors\trocksdb\tsql-default\t0\t2.0\t2\t8192\t10" + load + "\t\t10s\n"
+        + "1\tunique-visitors\trocksdb\tours\t0\t4.0\t5\t10240\t10" + load + "\t1m\t1s\n"
+        + "1\tunique-visitors\trocksdb\tours-exact\t0\t5.0\t6\t40960\t10" + load + "\t1m\t1s\n"
+        + "1\tunique-visitors\trocksdb\tsql-default\t0\t5.0\t6\t81920\t10" + load + "\t1m\t1s\n"
+        + "1\tunique-visitors\trocksdb\tours\t0\t4.0\t4\t20480\t2" + load + "\t1h\t1s\n"
+        + "1\tunique-visitors\trocksdb\tours-exact\t3\t\t0\t\t0" + load + "\t1h\t1s\n"
+        + "1\tunique-visitors\trocksdb\tsql-default\t0\t6.0\t5\t163840\t2" + load + "\t1h\t1s\n");
+
+    String md = JobRuns.read(tsv).markdown(dir);
+
+    // The throughput table sees only the runs at the default windows: 1,000 against 500 events/s.
+    assertThat(md).contains("| `unique-visitors` | rocksdb | **1,000** (1,000) | **500** (500) |  | 2.00× |");
+    assertThat(md).contains("## unique-visitors: checkpointed state at 1-minute and 1-hour windows");
+    assertThat(md).contains("checkpoints every 1s");
+    assertThat(md).contains("| 1m | rocksdb | 10 (5) | 40 (6) | 80 (6) | 0.125× |");
+    assertThat(md).contains("| 1h | rocksdb | 20 (4) | none (0) | 160 (5) | 0.125× |");
+    assertThat(md).contains("| 1h | 1 | `unique-visitors` | rocksdb | ours-exact | failed (exit 3) |");
+    // 1 round x 1 job x 2 backends x 3 engines, and 2 windows x 2 backends x 3 engines: 18 asked for, 8 recorded.
+    assertThat(md).contains("**Incomplete: 8 of the 18 runs that the command asks for were recorded**");
+  }
+
+  @Test
+  void namesWindowsInWords() {
+    assertThat(JobRuns.windowWords("1m")).isEqualTo("1-minute");
+    assertThat(JobRuns.windowWords("1h")).isEqualTo("1-hour");
+    assertThat(JobRuns.windowWords("30s")).isEqualTo("30-second");
+    assertThat(JobRuns.windowWords("PT1H")).isEqualTo("`PT1H`");
   }
 
   @Test
