@@ -148,7 +148,7 @@ public final class UniqueVisitorsJob implements JobCommand {
             UniqueVisitors.ALL_PAGES);
     SingleOutputStreamOperator<UniqueVisitors> perPage =
         LocalGlobalAggregation.mergePartials(
-            LocalGlobalAggregation.perKeyPartials(partials),
+            LocalGlobalAggregation.perKeyPartials(partials, NAME + "/per-page-partials"),
             NAME + "/per-page-window",
             partial -> partial.key,
             settings.windows().allowedLateness(),
@@ -159,7 +159,7 @@ public final class UniqueVisitorsJob implements JobCommand {
     // One partial per subtask, window and flush: the global window's one subtask merges a few, not one per page.
     SingleOutputStreamOperator<UniqueVisitors> global =
         LocalGlobalAggregation.mergePartials(
-            LocalGlobalAggregation.allKeysPartials(partials),
+            LocalGlobalAggregation.allKeysPartials(partials, NAME + "/all-pages-partials"),
             NAME + "/global-window",
             partial -> UniqueVisitors.ALL_PAGES,
             settings.windows().allowedLateness(),

@@ -72,14 +72,16 @@ public final class LocalGlobalAggregation {
         .uid(uid);
   }
 
-  /** The per-key partials of a local half with all-keys partials. */
-  public static <ACC> DataStream<WindowPartial<ACC>> perKeyPartials(DataStream<WindowPartial<ACC>> partials) {
-    return partials.filter(partial -> !partial.allKeys).name("per-key-partials");
+  /** The per-key partials of a local half with all-keys partials; {@code uid} names the (stateless) filter. */
+  public static <ACC> DataStream<WindowPartial<ACC>> perKeyPartials(
+      DataStream<WindowPartial<ACC>> partials, String uid) {
+    return partials.filter(partial -> !partial.allKeys).uid(uid).name(uid.substring(uid.lastIndexOf('/') + 1));
   }
 
-  /** The all-keys partials of a local half with all-keys partials. */
-  public static <ACC> DataStream<WindowPartial<ACC>> allKeysPartials(DataStream<WindowPartial<ACC>> partials) {
-    return partials.filter(partial -> partial.allKeys).name("all-keys-partials");
+  /** The all-keys partials of a local half with all-keys partials; {@code uid} names the (stateless) filter. */
+  public static <ACC> DataStream<WindowPartial<ACC>> allKeysPartials(
+      DataStream<WindowPartial<ACC>> partials, String uid) {
+    return partials.filter(partial -> partial.allKeys).uid(uid).name(uid.substring(uid.lastIndexOf('/') + 1));
   }
 
   /** The global half: partials keyed by {@code key}, merged per window, turned into results on each firing. */
