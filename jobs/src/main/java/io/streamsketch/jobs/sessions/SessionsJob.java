@@ -5,6 +5,7 @@ import io.streamsketch.flink.sessions.SessionAccumulator;
 import io.streamsketch.flink.sessions.SessionAggregate;
 import io.streamsketch.flink.sessions.SessionWindowSummaries;
 import io.streamsketch.flink.sessions.Sessionizer;
+import io.streamsketch.flink.state.WriteBackKeyedProcessOperator;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
@@ -36,6 +37,8 @@ public final class SessionsJob implements JobCommand {
 
   static final String SESSIONS = "sessions";
   static final String LATE = "late-sessions";
+  /** The users whose state changes each sessionizer subtask holds in memory before it writes them all to keyed state. */
+  static final int MAX_HELD_USERS = 50_000;
 
   /** Which operator builds the sessions. */
   public enum Implementation {
@@ -103,10 +106,13 @@ public final class SessionsJob implements JobCommand {
     SingleOutputStreamOperator<SessionSummary> sessions =
         switch (settings.implementation()) {
           case SESSIONIZER -> byUser
-              .process(
-                  new Sessionizer(
-                      settings.gap(), settings.maxLength(), settings.allowedLateness(), settings.stateTtl()),
-                  summaryType)
+              .transform(
+                  "sessionizer",
+                  summaryType,
+                  new WriteBackKeyedProcessOperator<>(
+                      new Sessionizer(
+                          settings.gap(), settings.maxLength(), settings.allowedLateness(), settings.stateTtl()),
+                      MAX_HELD_USERS))
               .uid("sessions/sessionizer")
               .name("sessionizer");
           case WINDOWS -> byUser

@@ -1,11 +1,15 @@
 package io.streamsketch.flink.sessions;
 
 import io.streamsketch.flink.io.SideOutputs;
+import io.streamsketch.flink.state.WriteBackFunction;
+import io.streamsketch.flink.state.WriteBackKeyedProcessOperator;
+import io.streamsketch.flink.state.WriteBackValueState;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.SessionSummary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -39,8 +43,12 @@ import org.apache.flink.util.Collector;
  * it only moves earlier at once; when it fires early it is set again to the earliest due or final time. The state
  * TTL is processing time (event-time TTL does not exist) and only a guard against a bug leaving state behind; the
  * timers are what clear the state.
+ *
+ * <p>Run by {@link WriteBackKeyedProcessOperator}, it reads and writes a user's state in memory between checkpoint
+ * barriers ({@link WriteBackValueState}); by Flink's {@code KeyedProcessOperator}, in keyed state directly.
  */
-public final class Sessionizer extends KeyedProcessFunction<String, ClickEvent, SessionSummary> {
+public final class Sessionizer extends KeyedProcessFunction<String, ClickEvent, SessionSummary>
+    implements WriteBackFunction<String> {
   private static final long serialVersionUID = 1L;
 
   private final long gap;
@@ -49,6 +57,8 @@ public final class Sessionizer extends KeyedProcessFunction<String, ClickEvent, 
   private final Duration stateTtl;
 
   private transient ValueState<UserSessions> state;
+  /** Under {@link WriteBackKeyedProcessOperator}: the state, held in memory between flushes; else null. */
+  private transient WriteBackValueState<String, UserSessions> heldState;
 
   /**
    * @param stateTtl processing-time TTL of a user's state, a safety net well above any session's life; zero disables
@@ -76,12 +86,51 @@ public final class Sessionizer extends KeyedProcessFunction<String, ClickEvent, 
               .build());
     }
     state = getRuntimeContext().getState(descriptor);
+    heldState = null;
+  }
+
+  @Override
+  public void enableWriteBack() {
+    heldState = new WriteBackValueState<>(state, stateTtl);
+  }
+
+  @Override
+  public int heldKeys() {
+    return heldState == null ? 0 : heldState.heldKeys();
+  }
+
+  @Override
+  public void flush(Consumer<String> setCurrentKey) throws Exception {
+    if (heldState != null) {
+      heldState.flush(setCurrentKey);
+    }
+  }
+
+  private UserSessions read(String userId) throws Exception {
+    return heldState == null ? state.value() : heldState.value(userId);
+  }
+
+  private void write(String userId, UserSessions user) throws Exception {
+    if (heldState == null) {
+      state.update(user);
+    } else {
+      heldState.update(userId, user);
+    }
+  }
+
+  private void clear(String userId) {
+    if (heldState == null) {
+      state.clear();
+    } else {
+      heldState.clear(userId);
+    }
   }
 
   @Override
   public void processElement(ClickEvent event, Context ctx, Collector<SessionSummary> out) throws Exception {
     long watermark = ctx.timerService().currentWatermark();
-    UserSessions user = state.value();
+    String userId = ctx.getCurrentKey();
+    UserSessions user = read(userId);
     if (user == null) {
       user = new UserSessions();
     }
@@ -92,7 +141,6 @@ public final class Sessionizer extends KeyedProcessFunction<String, ClickEvent, 
       return;
     }
 
-    String userId = ctx.getCurrentKey();
     long newStart = event.eventTime;
     int lastRevision = -1;
     for (SessionAccumulator session : joined) {
@@ -127,12 +175,13 @@ public final class Sessionizer extends KeyedProcessFunction<String, ClickEvent, 
       ctx.timerService().registerEventTimeTimer(next);
       user.timer = next;
     }
-    state.update(user);
+    write(userId, user);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionSummary> out) throws Exception {
-    UserSessions user = state.value();
+    String userId = ctx.getCurrentKey();
+    UserSessions user = read(userId);
     if (user == null) {
       return; // expired by the TTL safety net
     }
@@ -142,20 +191,20 @@ public final class Sessionizer extends KeyedProcessFunction<String, ClickEvent, 
     for (SessionAccumulator session : user.sessions) {
       if (session.revision < 0 && dueTime(session) <= watermark) {
         session.revision = 0;
-        out.collect(session.toSummary(ctx.getCurrentKey(), 0, false));
+        out.collect(session.toSummary(userId, 0, false));
       }
       if (session.revision < 0 || dueTime(session) + allowedLateness > watermark) {
         open.add(session);
       }
     }
     if (open.isEmpty()) {
-      state.clear();
+      clear(userId);
       return;
     }
     user.sessions = open;
     user.timer = nextAction(open);
     ctx.timerService().registerEventTimeTimer(user.timer);
-    state.update(user);
+    write(userId, user);
   }
 
   /**
