@@ -88,9 +88,19 @@ public final class WindowedCountsJob implements JobCommand {
 
   /** Wires the pipeline from events (with timestamps and watermarks) to results, with no source and no sink. */
   public static Results build(DataStream<ClickEvent> events, Settings settings) {
+    // One keyed exchange feeds both windows, chained in one task behind it: each view crosses the network and is
+    // deserialized once, not once per window.
     KeyedStream<ClickEvent, String> viewsByPage =
-        EventTime.views(events, NAME)
-            .keyBy(event -> event.pageId, TypeInformation.of(String.class));
+        DataStreamUtils.reinterpretAsKeyedStream(
+            EventTime.views(events, NAME)
+                .keyBy(event -> event.pageId, TypeInformation.of(String.class))
+                // 0.1.0 had a keyed late-window router here; its savepoints hold (empty) keyed state of that uid, so
+                // a pass-through keeps the uid and those savepoints restore without dropping anything.
+                .process(new FormerLateWindowRouter(), TypeInformation.of(ClickEvent.class))
+                .uid(NAME + "/sliding-late-windows")
+                .name("views-by-page"),
+            event -> event.pageId,
+            TypeInformation.of(String.class));
     // One window per event: its late record is the event itself.
     SingleOutputStreamOperator<PageWindowCount> tumbling =
         countViews(
@@ -100,20 +110,10 @@ public final class WindowedCountsJob implements JobCommand {
             SideOutputs.LATE_EVENTS,
             (event, window) -> event,
             "tumbling-window");
-    // 0.1.0 had a keyed late-window router here; its savepoints hold (empty) keyed state of that uid, so a chained
-    // pass-through keeps the uid and those savepoints restore without dropping anything.
-    KeyedStream<ClickEvent, String> slidingViews =
-        DataStreamUtils.reinterpretAsKeyedStream(
-            viewsByPage
-                .process(new FormerLateWindowRouter(), TypeInformation.of(ClickEvent.class))
-                .uid(NAME + "/sliding-late-windows")
-                .name("sliding-late-windows"),
-            event -> event.pageId,
-            TypeInformation.of(String.class));
     // An event can be late for its older sliding window and counted in the newer one: a late record names its window.
     SingleOutputStreamOperator<PageWindowCount> sliding =
         countViews(
-            slidingViews,
+            viewsByPage,
             PaneWindows.sliding(settings.slidingSize(), settings.slide()),
             settings,
             LateWindowRouter.LATE_WINDOWS,
