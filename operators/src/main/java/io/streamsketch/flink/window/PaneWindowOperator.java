@@ -3,7 +3,6 @@ package io.streamsketch.flink.window;
 import io.streamsketch.flink.aggregate.RandomizedAggregate;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -40,23 +39,33 @@ import org.apache.flink.util.OutputTag;
 /**
  * A keyed event-time window aggregation over shared panes (slices) with in-memory combining, as Flink SQL's window
  * operators do it, for any {@link AggregateFunction} whose accumulators merge exactly (counts add; HyperLogLog and
- * Count-Min merge). Each element updates one pane of its key, {@link PaneWindows#pane()} long, in a heap map; keyed
- * state holds one accumulator per (key, pane), written once per (key, pane) and flush; a window's result is the merge
- * of its panes. A sliding window of 10 min every minute therefore costs each element one in-memory update, where
- * Flink's window operator does ten read-modify-writes of keyed state.
+ * Count-Min merge). Each element updates one pane of its key, {@link PaneWindows#pane()} long, in memory; a window's
+ * result is the merge of its panes. A sliding window of 10 min every minute therefore costs each element one
+ * in-memory update, where Flink's window operator does ten read-modify-writes of keyed state.
  *
- * <h2>Flush rules (held pane partials into keyed state)</h2>
+ * <h2>Write-back: keyed state and timers are written before a checkpoint barrier, not per element or firing</h2>
+ *
+ * The (key, pane) accumulators, the windows' firing numbers and their timers (end and cleanup) stay in memory from
+ * a window's first element until its cleanup purges them, and keyed state and Flink's timer service are written only:
  *
  * <ol>
- *   <li>On a watermark W, before its timers fire: the panes with {@code maxTimestamp ≤ W}, every pane of the windows
- *       W fires. Later panes keep accumulating.
- *   <li>Before a checkpoint barrier ({@link #prepareSnapshotPreBarrier}): all, so nothing in memory is lost on a
- *       restore (the operator has no state besides keyed state).
- *   <li>At the end of the input: all.
- *   <li>When more than {@code maxHeldPanes} (key, pane) partials are held: all.
+ *   <li>before a checkpoint barrier ({@link #prepareSnapshotPreBarrier}): every entry changed since it was last
+ *       written, and every timer, so every snapshot has every element and timer (they stay in memory, now written;
+ *       a timer in both fires from memory and deletes its copy in the service);
+ *   <li>at the end of the input: the entries;
+ *   <li>when more than {@code maxHeldPanes} entries and timers are held: everything, and then all are dropped from
+ *       memory.
  * </ol>
  *
- * An element whose pane is already behind the watermark goes to keyed state at once: it may fire a window.
+ * Windows fire and purge from memory. Keyed state is read only for what memory may lack: a pane or firing number
+ * restored from a snapshot, or dropped by the size bound. Union operator state "panes-stored-up-to" (the latest pane
+ * start ever written to keyed state, over all subtasks and runs) and "fired-up-to" (the highest watermark, so the
+ * latest window end that can have a firing number) bound those after a restore; the size bound raises them to what
+ * it drops. A pane or window beyond them is known to have nothing in keyed state, and an entry created for it is
+ * whole; one within them starts as the part since the restore or drop, and a read of keyed state completes it when
+ * its window fires. Timers of windows starting within "panes-stored-up-to" (every timer a snapshot has) go to the
+ * timer service, the others to memory, so that no timer is in both unless memory knows it. State without these
+ * bounds (release 0.1.0, or a snapshot taken before a bound existed) reads all and uses the timer service only.
  *
  * <h2>Semantics: those of Flink's window operator with an event-time trigger</h2>
  *
@@ -75,11 +84,6 @@ import org.apache.flink.util.OutputTag;
  * aggregate holds: such a savepoint restores into this operator and its windows fire with their counts and firing
  * numbers continued. Those contents are read and cleared only when the restored state has any: on RocksDB a read
  * of an absent key was the largest cost of a window's firing.
- *
- * <p>Union operator state "fired-up-to" holds the highest watermark the operator has had, over all its subtasks and
- * runs. A window's on-time firing is its first unless the window ends at or before that watermark (a restored
- * operator may fire such a window again, see {@link #writePane}), so only those read their firing number; the others
- * write firing 1 without reading. State without it (release 0.1.0) reads every firing number.
  */
 public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStreamOperator<OUT>
     implements OneInputStreamOperator<IN, OUT>, Triggerable<K, TimeWindow>, BoundedOneInput {
@@ -95,9 +99,10 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
   private final int maxHeldPanes;
   private final boolean readsWindowOperatorContents;
 
-  /** Pane start → key → the partial accumulated since the pane's last flush. */
-  private transient NavigableMap<Long, Map<K, ACC>> held;
-  private transient int heldPanes;
+  /** (pane start, key) → the pane's accumulator, or its part since a restore or drop. */
+  private transient ResidentEntries<K, Long, ACC> residentPanes;
+  /** (window, key) → the window's next firing number. */
+  private transient ResidentEntries<K, TimeWindow, Integer> residentFirings;
   private transient InternalTimerService<TimeWindow> timers;
   private transient MapState<Long, ACC> panes;
   private transient ValueStateDescriptor<Integer> firingsDescriptor;
@@ -106,12 +111,27 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
   /** Whether restored keyed state holds window-operator contents to read and clear. */
   private transient boolean hasWindowOperatorContents;
   private transient ListState<Long> firedUpToState;
-  /** The highest watermark of earlier runs (restored), Long.MAX_VALUE when unknown: windows up to it may have fired. */
+  private transient ListState<Long> panesStoredUpToState;
+  /** The highest watermark of earlier runs (restored), Long.MAX_VALUE when unknown. */
   private transient long firedUpTo;
+  /** The latest pane start ever written to keyed state, in this run or (restored) an earlier one. */
+  private transient long panesStoredUpTo;
+  /** Panes starting at or before this may be in keyed state without being resident (restored or dropped). */
+  private transient long panesUnknownUpTo;
+  /** Windows ending at or before this may have a firing number in keyed state without a resident one. */
+  private transient long firingsUnknownUpTo;
+  /** Timers of windows starting after {@link #timersInServiceUpTo}: time → (key, window) → whether also in the service. */
+  private transient NavigableMap<Long, Map<KeyedWindow<K>, Boolean>> residentTimers;
+  private transient int residentTimerCount;
+  /** Windows starting at or before this have their timers in Flink's timer service, the others in memory. */
+  private transient long timersInServiceUpTo;
+
+  private record KeyedWindow<K>(K key, TimeWindow window) {}
 
   /**
    * @param accumulatorSerializer the accumulators' serializer, explicit so that state never falls back to Kryo
-   * @param maxHeldPanes the most (key, pane) partials held in memory before all are flushed, at least 1
+   * @param maxHeldPanes the most (key, pane) accumulators and (key, window) firing numbers held in memory before all
+   *     are written to keyed state and dropped, at least 1
    * @param readsWindowOperatorContents whether windows also merge a restored window operator's "window-contents"
    */
   public PaneWindowOperator(
@@ -148,21 +168,13 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
-    firedUpToState =
-        context
-            .getOperatorStateStore()
-            .getUnionListState(new ListStateDescriptor<>("fired-up-to", LongSerializer.INSTANCE));
-    firedUpTo = Long.MIN_VALUE;
-    if (context.isRestored()) {
-      boolean recorded = false;
-      for (Long watermark : firedUpToState.get()) {
-        firedUpTo = Math.max(firedUpTo, watermark);
-        recorded = true;
-      }
-      if (!recorded) {
-        firedUpTo = Long.MAX_VALUE;
-      }
-    }
+    firedUpToState = unionState(context, "fired-up-to");
+    panesStoredUpToState = unionState(context, "panes-stored-up-to");
+    firedUpTo = restoredBound(context, firedUpToState);
+    panesStoredUpTo = restoredBound(context, panesStoredUpToState);
+    firingsUnknownUpTo = firedUpTo;
+    panesUnknownUpTo = panesStoredUpTo;
+    timersInServiceUpTo = panesStoredUpTo; // a snapshot's timers are of windows with a pane written by then
     hasWindowOperatorContents = false;
     if (readsWindowOperatorContents && context.isRestored()) {
       try (Stream<?> contents = getKeyedStateBackend().getKeysAndNamespaces("window-contents")) {
@@ -171,17 +183,38 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
     }
   }
 
+  private static ListState<Long> unionState(StateInitializationContext context, String name) throws Exception {
+    return context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(name, LongSerializer.INSTANCE));
+  }
+
+  /** The largest value over all subtasks of the run restored; Long.MIN_VALUE when new, MAX_VALUE when not recorded. */
+  private static long restoredBound(StateInitializationContext context, ListState<Long> state) throws Exception {
+    if (!context.isRestored()) {
+      return Long.MIN_VALUE;
+    }
+    long bound = Long.MIN_VALUE;
+    boolean recorded = false;
+    for (Long value : state.get()) {
+      bound = Math.max(bound, value);
+      recorded = true;
+    }
+    return recorded ? bound : Long.MAX_VALUE;
+  }
+
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
     firedUpToState.update(List.of(Math.max(firedUpTo, timers.currentWatermark())));
+    panesStoredUpToState.update(List.of(panesStoredUpTo));
   }
 
   @Override
   public void open() throws Exception {
     super.open();
-    held = new TreeMap<>();
-    heldPanes = 0;
+    residentPanes = new ResidentEntries<>();
+    residentFirings = new ResidentEntries<>();
+    residentTimers = new TreeMap<>();
+    residentTimerCount = 0;
     windowSerializer = new TimeWindow.Serializer();
     timers = getInternalTimerService("window-timers", windowSerializer, this);
     panes =
@@ -207,7 +240,8 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
     long paneStart = windows.paneStart(timestamp);
     if (paneStart + windows.pane() - 1 > watermark) {
       // Every window of the pane ends after the watermark: on time, nothing to fire yet.
-      hold(paneStart, value);
+      addToPane(paneStart, value, watermark);
+      dropAllIfOverBound();
       return;
     }
     TimeWindow[] elementWindows = windows.windowsOf(timestamp);
@@ -222,102 +256,160 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
     if (!counted) {
       return;
     }
-    writePane(paneStart, aggregate.add(value, aggregate.createAccumulator()), watermark);
+    addToPane(paneStart, value, watermark);
     for (TimeWindow window : elementWindows) {
       if (window.maxTimestamp() <= watermark && cleanupTime(window) > watermark) {
-        fire(window, false); // a late update within the allowed lateness
+        fire(window); // a late update within the allowed lateness
       }
     }
+    dropAllIfOverBound();
   }
 
-  private void hold(long paneStart, IN value) throws Exception {
-    @SuppressWarnings("unchecked")
-    K key = (K) getCurrentKey();
-    Map<K, ACC> partials = held.computeIfAbsent(paneStart, start -> new HashMap<>());
-    ACC partial = partials.get(key);
-    if (partial == null) {
-      partial = aggregate.createAccumulator();
-      heldPanes++;
+  /**
+   * Adds an element to the current key's resident pane. A new entry registers its live windows' timers, as Flink's
+   * window operator does per element; a restored operator starts without a watermark, so an element since the
+   * restore may belong to a window that fired before it, and that window fires again with it.
+   */
+  private void addToPane(long paneStart, IN value, long watermark) throws Exception {
+    K key = currentKey();
+    ResidentEntries.Entry<ACC> pane = residentPanes.get(paneStart, key);
+    if (pane == null) {
+      pane = residentPanes.create(paneStart, key, aggregate.createAccumulator(), paneStart > panesUnknownUpTo);
+      for (TimeWindow window : windows.windowsOf(paneStart)) {
+        long cleanup = cleanupTime(window);
+        if (cleanup <= watermark) {
+          continue;
+        }
+        if (window.maxTimestamp() > watermark) {
+          registerTimer(key, window, window.maxTimestamp());
+        }
+        if (cleanup != Long.MAX_VALUE) {
+          registerTimer(key, window, cleanup);
+        }
+      }
     }
-    partials.put(key, aggregate.add(value, partial));
-    if (heldPanes > maxHeldPanes) {
-      flush(held);
+    pane.value = aggregate.add(value, pane.value);
+    pane.dirty = true;
+  }
+
+  private void registerTimer(K key, TimeWindow window, long time) {
+    if (window.getStart() <= timersInServiceUpTo) {
+      timers.registerEventTimeTimer(window, time);
+    } else if (residentTimers.computeIfAbsent(time, t -> new HashMap<>()).putIfAbsent(new KeyedWindow<>(key, window), false) == null) {
+      residentTimerCount++;
     }
   }
 
-  /** Flush rule 1, then the watermark's timers (firings and purges), then the watermark. */
+  /** The resident timers up to the watermark, then (super) the timer service's, which also emits the watermark. */
   @Override
   public void processWatermark(Watermark mark) throws Exception {
-    long watermark = mark.getTimestamp();
-    if (watermark == Long.MAX_VALUE) {
-      flush(held);
-    } else if (watermark - windows.pane() + 1 <= watermark) { // no underflow near Long.MIN_VALUE
-      flush(held.headMap(watermark - windows.pane() + 1, true));
+    Map.Entry<Long, Map<KeyedWindow<K>, Boolean>> due;
+    while ((due = residentTimers.firstEntry()) != null && due.getKey() <= mark.getTimestamp()) {
+      residentTimers.pollFirstEntry();
+      residentTimerCount -= due.getValue().size();
+      for (Map.Entry<KeyedWindow<K>, Boolean> timer : due.getValue().entrySet()) {
+        setCurrentKey(timer.getKey().key());
+        if (timer.getValue()) {
+          timers.deleteEventTimeTimer(timer.getKey().window(), due.getKey());
+        }
+        onTimer(timer.getKey().window(), due.getKey());
+      }
     }
     super.processWatermark(mark);
   }
 
-  /** Flush rule 2. */
+  /**
+   * Write-back rule 1, and the resident timers also into the timer service, so that a restore has them; the
+   * resident copy still fires them and deletes the service's. Before the barrier, since Flink may snapshot timers
+   * before {@link #snapshotState}.
+   */
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-    flush(held);
+    writeResident();
+    for (Map.Entry<Long, Map<KeyedWindow<K>, Boolean>> at : residentTimers.entrySet()) {
+      for (Map.Entry<KeyedWindow<K>, Boolean> timer : at.getValue().entrySet()) {
+        if (!timer.getValue()) {
+          setCurrentKey(timer.getKey().key());
+          timers.registerEventTimeTimer(timer.getKey().window(), at.getKey());
+          timer.setValue(true);
+        }
+      }
+    }
     super.prepareSnapshotPreBarrier(checkpointId);
   }
 
-  /** Flush rule 3. */
+  /** Write-back rule 2. */
   @Override
   public void endInput() throws Exception {
-    flush(held);
+    writeResident();
   }
 
-  /** How many (key, pane) partials are held in memory now; for tests. */
-  int heldPanes() {
-    return heldPanes;
-  }
-
-  private void flush(Map<Long, Map<K, ACC>> panesToFlush) throws Exception {
-    long watermark = timers.currentWatermark();
-    Iterator<Map.Entry<Long, Map<K, ACC>>> it = panesToFlush.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<Long, Map<K, ACC>> pane = it.next();
-      for (Map.Entry<K, ACC> partial : pane.getValue().entrySet()) {
-        setCurrentKey(partial.getKey());
-        writePane(pane.getKey(), partial.getValue(), watermark);
-      }
-      heldPanes -= pane.getValue().size();
-      it.remove();
+  /** Write-back rule 3: past the bound, everything is written and dropped from memory. */
+  private void dropAllIfOverBound() throws Exception {
+    if (residentEntries() <= maxHeldPanes) {
+      return;
     }
-  }
-
-  /**
-   * Merges a partial into the current key's pane and registers its live windows' timers, as Flink's window operator
-   * does per element. Mostly they exist already; but a restored operator starts without a watermark, so a partial
-   * held since the restore may belong to a window that fired before it, and that window fires again with it.
-   */
-  private void writePane(long paneStart, ACC partial, long watermark) throws Exception {
-    ACC stored = panes.get(paneStart);
-    panes.put(paneStart, stored == null ? partial : aggregate.merge(stored, partial));
-    for (TimeWindow window : windows.windowsOf(paneStart)) {
-      long cleanup = cleanupTime(window);
-      if (cleanup <= watermark) {
-        continue;
-      }
-      if (window.maxTimestamp() > watermark) {
-        timers.registerEventTimeTimer(window, window.maxTimestamp());
-      }
-      if (cleanup != Long.MAX_VALUE) {
-        timers.registerEventTimeTimer(window, cleanup);
+    writeResident();
+    for (Map.Entry<Long, Map<KeyedWindow<K>, Boolean>> at : residentTimers.entrySet()) {
+      for (Map.Entry<KeyedWindow<K>, Boolean> timer : at.getValue().entrySet()) {
+        TimeWindow window = timer.getKey().window();
+        if (!timer.getValue()) {
+          setCurrentKey(timer.getKey().key());
+          timers.registerEventTimeTimer(window, at.getKey());
+        }
+        timersInServiceUpTo = Math.max(timersInServiceUpTo, window.getStart());
       }
     }
+    residentTimers.clear();
+    residentTimerCount = 0;
+    for (long paneStart : residentPanes.namespaces()) {
+      panesUnknownUpTo = Math.max(panesUnknownUpTo, paneStart);
+    }
+    for (TimeWindow window : residentFirings.namespaces()) {
+      firingsUnknownUpTo = Math.max(firingsUnknownUpTo, window.maxTimestamp());
+    }
+    residentPanes.clear();
+    residentFirings.clear();
+  }
+
+  /** How many (key, pane) accumulators, (key, window) firing numbers and timers are held in memory now. */
+  int residentEntries() {
+    return residentPanes.size() + residentFirings.size() + residentTimerCount;
+  }
+
+  /** Writes every resident entry changed since its last write to keyed state; they stay resident. */
+  private void writeResident() throws Exception {
+    residentPanes.writeDirty(
+        (paneStart, key, pane) -> {
+          setCurrentKey(key);
+          if (!pane.whole) {
+            ACC stored = panes.get(paneStart);
+            if (stored != null) {
+              pane.value = aggregate.merge(stored, pane.value);
+            }
+            pane.whole = true;
+          }
+          panes.put(paneStart, pane.value);
+          panesStoredUpTo = Math.max(panesStoredUpTo, paneStart);
+        });
+    residentFirings.writeDirty(
+        (window, key, firing) -> {
+          setCurrentKey(key);
+          firings(window).update(firing.value);
+        });
   }
 
   @Override
   public void onEventTime(InternalTimer<K, TimeWindow> timer) throws Exception {
-    TimeWindow window = timer.getNamespace();
-    if (timer.getTimestamp() == window.maxTimestamp()) {
-      fire(window, true);
+    onTimer(timer.getNamespace(), timer.getTimestamp());
+  }
+
+  /** A window's end fires it, its cleanup time purges it (both when they are equal). */
+  private void onTimer(TimeWindow window, long time) throws Exception {
+    if (time == window.maxTimestamp()) {
+      fire(window);
     }
-    if (timer.getTimestamp() == cleanupTime(window)) {
+    if (time == cleanupTime(window)) {
       purge(window);
     }
   }
@@ -327,15 +419,12 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
     throw new IllegalStateException("pane windows register no processing-time timers: " + timer);
   }
 
-  /**
-   * Emits the current key's window, merged from its panes, with its next firing number; nothing if it is empty.
-   *
-   * @param onTime whether the watermark fires it (its end timer) rather than a late element
-   */
-  private void fire(TimeWindow window, boolean onTime) throws Exception {
+  /** Emits the current key's window, merged from its panes, with its next firing number; nothing if it is empty. */
+  private void fire(TimeWindow window) throws Exception {
+    K key = currentKey();
     ACC merged = null;
     for (long paneStart = window.getStart(); paneStart < window.getEnd(); paneStart += windows.pane()) {
-      ACC pane = panes.get(paneStart);
+      ACC pane = wholePane(paneStart, key);
       if (pane != null) {
         merged = aggregate.merge(merged == null ? aggregate.createAccumulator() : merged, pane);
       }
@@ -349,28 +438,62 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
     if (merged == null) {
       return;
     }
-    ValueState<Integer> firings = getPartitionedState(window, windowSerializer, firingsDescriptor);
-    int firing = 0;
-    if (!onTime || window.maxTimestamp() <= firedUpTo) {
-      Integer next = firings.value();
-      firing = next == null ? 0 : next;
+    ResidentEntries.Entry<Integer> firing = residentFirings.get(window, key);
+    if (firing == null) {
+      // Within a run, a window's on-time firing is its first; only a restored or dropped number is in keyed state.
+      Integer stored = window.maxTimestamp() <= firingsUnknownUpTo ? firings(window).value() : null;
+      firing = residentFirings.create(window, key, stored == null ? 0 : stored, true);
+      firing.stored = stored != null;
     }
-    firings.update(firing + 1);
-    @SuppressWarnings("unchecked")
-    K key = (K) getCurrentKey();
-    output.collect(new StreamRecord<>(result.result(key, window, merged, firing), window.maxTimestamp()));
+    int number = firing.value;
+    firing.value = number + 1;
+    firing.dirty = true;
+    output.collect(new StreamRecord<>(result.result(key, window, merged, number), window.maxTimestamp()));
+  }
+
+  /** The current key's pane, completed from keyed state when memory may lack part of it; null if it has none. */
+  private ACC wholePane(long paneStart, K key) throws Exception {
+    ResidentEntries.Entry<ACC> pane = residentPanes.get(paneStart, key);
+    if (pane == null) {
+      return paneStart <= panesUnknownUpTo ? panes.get(paneStart) : null;
+    }
+    if (!pane.whole) {
+      ACC stored = panes.get(paneStart);
+      if (stored != null) {
+        pane.value = aggregate.merge(stored, pane.value);
+      }
+      pane.whole = true;
+      pane.stored = stored != null;
+    }
+    return pane.value;
   }
 
   /** Clears the window's firing number, and the panes whose last window it is (the next window starts after them). */
   private void purge(TimeWindow window) throws Exception {
-    getPartitionedState(window, windowSerializer, firingsDescriptor).clear();
+    K key = currentKey();
+    ResidentEntries.Entry<Integer> firing = residentFirings.remove(window, key);
+    if (firing == null ? window.maxTimestamp() <= firingsUnknownUpTo : firing.stored) {
+      firings(window).clear();
+    }
     if (hasWindowOperatorContents) {
       windowContents(window).clear();
     }
     long lastPanesEnd = Math.min(window.getStart() + windows.slide(), window.getEnd());
     for (long paneStart = window.getStart(); paneStart < lastPanesEnd; paneStart += windows.pane()) {
-      panes.remove(paneStart);
+      ResidentEntries.Entry<ACC> pane = residentPanes.remove(paneStart, key);
+      if (pane == null ? paneStart <= panesUnknownUpTo : pane.stored) {
+        panes.remove(paneStart);
+      }
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private K currentKey() {
+    return (K) getCurrentKey();
+  }
+
+  private ValueState<Integer> firings(TimeWindow window) throws Exception {
+    return getPartitionedState(window, windowSerializer, firingsDescriptor);
   }
 
   /** The window operator's state, read as its accumulator (as the window operator itself reads it). */

@@ -94,7 +94,7 @@ class PaneWindowOperatorTest {
   }
 
   @Test
-  void elementsStayInMemoryUntilAWatermarkOrABarrierFlushesTheirPanes() throws Exception {
+  void panesAndFiringsStayInMemoryUntilTheirPurgeAndABarrierWritesThem() throws Exception {
     PaneWindowOperator<String, ClickEvent, Long, String, String> operator = countOperator(PaneWindows.sliding(Duration.ofMinutes(10), Duration.ofMinutes(5)), 100);
     try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, String> harness = harness(operator, HashMapStateBackend::new)) {
       harness.open();
@@ -102,18 +102,30 @@ class PaneWindowOperatorTest {
         view(harness, i, "p" + (i % 2), i * 100L); // two keys, one pane each (the first 100 s)
       }
       view(harness, 1_000, "p0", 6 * MINUTE);
-      assertThat(operator.heldPanes()).isEqualTo(3);
+      // Three panes, and the timers of windows [-5m, 5m) and [0, 10m) of both keys and [5m, 15m) of p0.
+      assertThat(operator.residentEntries()).isEqualTo(3 + 5);
       assertThat(harness.numKeyedStateEntries()).as("nothing in keyed state yet").isZero();
+      assertThat(harness.numEventTimeTimers()).as("no timer in the timer service").isZero();
 
       harness.processWatermark(5 * MINUTE - 1); // passes the end of the first panes and fires [-5m, 5m)
-      assertThat(operator.heldPanes()).isEqualTo(1);
       List<Object> output = new ArrayList<>(harness.getOutput());
       assertThat(output.get(output.size() - 1)).isEqualTo(new Watermark(5 * MINUTE - 1));
       assertThat(harness.extractOutputValues())
           .containsExactlyInAnyOrder("p0@-300000=500#0", "p1@-300000=500#0");
+      assertThat(operator.residentEntries()).as("three panes, three timers; the fired windows are purged").isEqualTo(3 + 3);
+      assertThat(harness.numKeyedStateEntries()).as("fired from memory").isZero();
 
       harness.prepareSnapshotPreBarrier(1);
-      assertThat(operator.heldPanes()).isZero();
+      assertThat(harness.numKeyedStateEntries()).as("the panes of two keys").isEqualTo(2);
+      assertThat(harness.numEventTimeTimers()).as("the timers, also in the timer service").isEqualTo(3);
+      assertThat(operator.residentEntries()).as("written, still resident").isEqualTo(3 + 3);
+
+      harness.processWatermark(Long.MAX_VALUE);
+      assertThat(harness.extractOutputValues())
+          .containsExactlyInAnyOrder(
+              "p0@-300000=500#0", "p1@-300000=500#0", "p0@0=501#0", "p1@0=500#0", "p0@300000=1#0");
+      assertThat(operator.residentEntries()).isZero();
+      assertNothingLeft(harness);
     }
   }
 
@@ -131,6 +143,7 @@ class PaneWindowOperatorTest {
       view(before, 1, "p1", 10_000);
       before.processWatermark(MINUTE + 5_000);
       assertThat(before.extractOutputValues()).containsExactly("p1@0=1#0");
+      before.prepareSnapshotPreBarrier(1); // as the task does before a snapshot (the harness does not)
       snapshot = before.snapshot(1, 1);
     }
     try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, String> after =
@@ -158,6 +171,7 @@ class PaneWindowOperatorTest {
       view(run, 1, "p1", 10_000);
       run.processWatermark(MINUTE + 5_000);
       assertThat(run.extractOutputValues()).containsExactly("p1@0=1#0");
+      run.prepareSnapshotPreBarrier(1);
       first = run.snapshot(1, 1);
     }
     OperatorSubtaskState second;
@@ -166,6 +180,7 @@ class PaneWindowOperatorTest {
       run.initializeState(first);
       run.open();
       run.processWatermark(30_000);
+      run.prepareSnapshotPreBarrier(2);
       second = run.snapshot(2, 2);
     }
     try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, String> run =
@@ -189,15 +204,17 @@ class PaneWindowOperatorTest {
   }
 
   @Test
-  void theSizeBoundFlushesEverything() throws Exception {
-    PaneWindowOperator<String, ClickEvent, Long, String, String> operator = countOperator(PaneWindows.tumbling(Duration.ofMinutes(1)), 2);
+  void theSizeBoundWritesAndDropsEverything() throws Exception {
+    PaneWindowOperator<String, ClickEvent, Long, String, String> operator = countOperator(PaneWindows.tumbling(Duration.ofMinutes(1)), 4);
     try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, String> harness = harness(operator, HashMapStateBackend::new)) {
       harness.open();
       view(harness, 1, "p1", 1);
       view(harness, 2, "p2", 1);
-      assertThat(operator.heldPanes()).isEqualTo(2);
+      assertThat(operator.residentEntries()).as("a pane and a timer per key").isEqualTo(4);
       view(harness, 3, "p3", 1);
-      assertThat(operator.heldPanes()).isZero();
+      assertThat(operator.residentEntries()).isZero();
+      assertThat(harness.numKeyedStateEntries()).as("three panes written").isEqualTo(3);
+      assertThat(harness.numEventTimeTimers()).as("their timers moved to the timer service").isEqualTo(3);
       harness.processWatermark(Long.MAX_VALUE);
       assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder("p1@0=1#0", "p2@0=1#0", "p3@0=1#0");
       assertNothingLeft(harness);
@@ -297,6 +314,10 @@ class PaneWindowOperatorTest {
           watermark = maxTime - 2_001;
           harness.processWatermark(watermark);
           reference.watermark(watermark);
+        }
+        if (id % restoreEvery == restoreEvery / 2) {
+          harness.prepareSnapshotPreBarrier(id); // a checkpoint that is not restored: written entries stay resident
+          harness.snapshot(id, id);
         }
         if (id % restoreEvery == restoreEvery - 1) {
           harness.prepareSnapshotPreBarrier(id); // as the task does before a snapshot (the harness does not)
