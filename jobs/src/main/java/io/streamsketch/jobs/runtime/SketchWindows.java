@@ -29,7 +29,7 @@ public record SketchWindows(
           Option.value("allowed-lateness", "duration", "1m", "late events within this update their window"),
           Option.value("out-of-orderness", "duration", "2s", "how far the watermark trails the largest event time"),
           Option.value("idleness", "duration", "30s", "a source split silent this long stops holding the watermark"),
-          Option.value("max-partials", "n", "10000", "partial sketches held per subtask before an early flush"));
+          Option.value("max-partials", "n", "10000", "partial sketches (and, in pane windows, sketches, firing numbers and timers) held per subtask before an early flush"));
 
   public SketchWindows {
     if (maxPartials < 1) {

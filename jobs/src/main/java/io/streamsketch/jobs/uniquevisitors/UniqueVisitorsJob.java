@@ -2,7 +2,6 @@ package io.streamsketch.jobs.uniquevisitors;
 
 import io.streamsketch.flink.aggregate.HyperLogLogAggregate;
 import io.streamsketch.flink.aggregate.LocalGlobalAggregation;
-import io.streamsketch.flink.aggregate.NumberedFiringWindowFunction;
 import io.streamsketch.flink.aggregate.WindowPartial;
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.flink.serde.HyperLogLogSerializer;
@@ -37,8 +36,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  *
  * <p>A {@link io.streamsketch.flink.aggregate.LocalWindowAggregator} folds each subtask's views into one sketch per
  * (page, window) in heap and flushes them at the watermark that fires the window and before each checkpoint; keyed
- * windows merge the partials per page and, keyed by {@value UniqueVisitors#ALL_PAGES}, into the global sketch (the
- * union of the pages' sketches is the sketch of all users). {@code --exact} runs the exact equivalent instead, a
+ * pane windows merge the partials in memory per page and, keyed by {@value UniqueVisitors#ALL_PAGES}, into the global
+ * sketch (the union of the pages' sketches is the sketch of all users), and write keyed state before checkpoints. {@code --exact} runs the exact equivalent instead, a
  * {@code MapState} of users per (page, window), for comparison; {@code --verify} adds to each result the exact count
  * and a DataSketches HLL estimate over the same windows ({@link UniqueVisitorsVerifier}). {@code --slide} slides the
  * windows instead, over shared panes ({@link io.streamsketch.flink.window.PaneWindowOperator}).
@@ -147,26 +146,30 @@ public final class UniqueVisitorsJob implements JobCommand {
             SideOutputs.LATE_EVENTS,
             UniqueVisitors.ALL_PAGES);
     SingleOutputStreamOperator<UniqueVisitors> perPage =
-        LocalGlobalAggregation.mergePartials(
+        LocalGlobalAggregation.mergePartialsInPanes(
             LocalGlobalAggregation.perKeyPartials(partials, NAME + "/per-page-partials"),
             NAME + "/per-page-window",
             partial -> partial.key,
+            settings.windows().window(),
             settings.windows().allowedLateness(),
             users,
             sketchType,
             new ToUniqueVisitors(),
-            TypeInformation.of(UniqueVisitors.class));
+            TypeInformation.of(UniqueVisitors.class),
+            settings.windows().maxPartials());
     // One partial per subtask, window and flush: the global window's one subtask merges a few, not one per page.
     SingleOutputStreamOperator<UniqueVisitors> global =
-        LocalGlobalAggregation.mergePartials(
+        LocalGlobalAggregation.mergePartialsInPanes(
             LocalGlobalAggregation.allKeysPartials(partials, NAME + "/all-pages-partials"),
             NAME + "/global-window",
             partial -> UniqueVisitors.ALL_PAGES,
+            settings.windows().window(),
             settings.windows().allowedLateness(),
             users,
             sketchType,
             new ToUniqueVisitors(),
-            TypeInformation.of(UniqueVisitors.class));
+            TypeInformation.of(UniqueVisitors.class),
+            settings.windows().maxPartials());
     DataStream<UniqueVisitors> perPageResults = perPage;
     DataStream<UniqueVisitors> globalResults = global;
     if (settings.verify()) {
@@ -226,8 +229,7 @@ public final class UniqueVisitorsJob implements JobCommand {
   }
 
   /** A window's sketch as a record: the estimate and its 3σ bounds. */
-  static final class ToUniqueVisitors extends NumberedFiringWindowFunction<HyperLogLog, UniqueVisitors>
-      implements WindowResult<String, HyperLogLog, UniqueVisitors> {
+  static final class ToUniqueVisitors implements WindowResult<String, HyperLogLog, UniqueVisitors> {
     private static final long serialVersionUID = 1L;
 
     @Override

@@ -1,5 +1,8 @@
 package io.streamsketch.flink.aggregate;
 
+import io.streamsketch.flink.window.PaneWindowOperator;
+import io.streamsketch.flink.window.PaneWindows;
+import io.streamsketch.flink.window.WindowResult;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -102,6 +105,45 @@ public final class LocalGlobalAggregation {
         .aggregate(new MergePartials<>(aggregate), windowFunction, accumulatorType, accumulatorType, resultType)
         .uid(uid)
         .name(uid.substring(uid.lastIndexOf('/') + 1));
+  }
+
+  /**
+   * The global half over the local half's tumbling windows of {@code size}, on a {@link PaneWindowOperator}: partials
+   * merge in memory, keyed state is written before checkpoint barriers instead of read and written per partial, and
+   * windows fire from memory. Results, firing numbers and late partials are those of {@link #mergePartials}, whose
+   * state (window contents, firing numbers, timers) this restores under the same uid. Not for randomized aggregates.
+   *
+   * @param maxHeld the most (key, window) accumulators, firing numbers and timers a subtask holds in memory
+   */
+  public static <ACC, OUT> SingleOutputStreamOperator<OUT> mergePartialsInPanes(
+      DataStream<WindowPartial<ACC>> partials,
+      String uid,
+      KeySelector<WindowPartial<ACC>, String> key,
+      Duration size,
+      Duration allowedLateness,
+      AggregateFunction<?, ACC, ?> aggregate,
+      TypeInformation<ACC> accumulatorType,
+      WindowResult<String, ACC, OUT> result,
+      TypeInformation<OUT> resultType,
+      int maxHeld) {
+    String name = uid.substring(uid.lastIndexOf('/') + 1);
+    return partials
+        .keyBy(key, Types.STRING)
+        .transform(
+            name,
+            resultType,
+            new PaneWindowOperator<String, WindowPartial<ACC>, ACC, OUT, WindowPartial<ACC>>(
+                PaneWindows.tumbling(size),
+                allowedLateness,
+                new MergePartials<>(aggregate),
+                accumulatorType.createSerializer(partials.getExecutionConfig().getSerializerConfig()),
+                result,
+                latePartials(accumulatorType),
+                (partial, window) -> partial,
+                maxHeld,
+                true))
+        .uid(uid)
+        .name(name);
   }
 
   /** The side output of partials that reach the global half after their window's allowed lateness. */

@@ -2,6 +2,7 @@ package io.streamsketch.flink.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsketch.flink.window.WindowResult;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.sketch.hll.HyperLogLog;
 import java.time.Duration;
@@ -13,13 +14,14 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The global half of the local-global aggregation ({@link MergePartials} in the keyed window that {@link
- * LocalGlobalAggregation#mergePartials} wires) on a test harness: 1 min windows, 1 min allowed lateness, HyperLogLog
- * partials of distinct users. After each case no state and no timer are left.
+ * LocalGlobalAggregation#mergePartials} wires, and in the pane window of {@link
+ * LocalGlobalAggregation#mergePartialsInPanes}) on a test harness: 1 min windows, 1 min allowed lateness, HyperLogLog
+ * partials of distinct users. Both give the same results; after each case no state and no timer are left.
  */
 class MergePartialsTest {
   private static final long MINUTE = 60_000;
@@ -28,30 +30,42 @@ class MergePartialsTest {
   private KeyedOneInputStreamOperatorTestHarness<String, WindowPartial<HyperLogLog>, String> harness;
 
   /** A result as text: key, window start, firing and the rounded estimate. */
-  private static final class Describe extends NumberedFiringWindowFunction<HyperLogLog, String> {
+  private static final class Describe extends NumberedFiringWindowFunction<HyperLogLog, String>
+      implements WindowResult<String, HyperLogLog, String> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected String result(String key, TimeWindow window, HyperLogLog sketch, int firing) {
+    public String result(String key, TimeWindow window, HyperLogLog sketch, int firing) {
       return key + "@" + window.getStart() + "#" + firing + "=" + Math.round(sketch.estimate());
     }
   }
 
-  @BeforeEach
-  void open() throws Exception {
+  private void open(boolean inPanes) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     var partials =
         env.fromData(WindowPartial.typeInfo(HyperLogLogAggregate.ACCUMULATOR_TYPE), partial("p0", 0, "u0"));
     var merged =
-        LocalGlobalAggregation.mergePartials(
-            partials,
-            "test/merge",
-            partial -> partial.key,
-            Duration.ofMinutes(1),
-            USERS,
-            HyperLogLogAggregate.ACCUMULATOR_TYPE,
-            new Describe(),
-            Types.STRING);
+        inPanes
+            ? LocalGlobalAggregation.mergePartialsInPanes(
+                partials,
+                "test/merge",
+                partial -> partial.key,
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(1),
+                USERS,
+                HyperLogLogAggregate.ACCUMULATOR_TYPE,
+                new Describe(),
+                Types.STRING,
+                10_000)
+            : LocalGlobalAggregation.mergePartials(
+                partials,
+                "test/merge",
+                partial -> partial.key,
+                Duration.ofMinutes(1),
+                USERS,
+                HyperLogLogAggregate.ACCUMULATOR_TYPE,
+                new Describe(),
+                Types.STRING);
     @SuppressWarnings("unchecked")
     StreamOperatorFactory<String> window =
         ((OneInputTransformation<WindowPartial<HyperLogLog>, String>) merged.getTransformation()).getOperatorFactory();
@@ -61,6 +75,7 @@ class MergePartialsTest {
 
   @AfterEach
   void nothingIsLeft() throws Exception {
+    harness.prepareSnapshotPreBarrier(1); // so that the pane window writes what it holds in memory
     assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
     assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
     harness.close();
@@ -80,8 +95,10 @@ class MergePartialsTest {
     harness.processElement(new StreamRecord<>(partial, partial.windowEnd - 1));
   }
 
-  @Test
-  void mergesThePartialsOfAWindowFiresAtTheWatermarkAndOncePerLatePartial() throws Exception {
+  @ParameterizedTest(name = "in panes: {0}")
+  @ValueSource(booleans = {false, true})
+  void mergesThePartialsOfAWindowFiresAtTheWatermarkAndOncePerLatePartial(boolean inPanes) throws Exception {
+    open(inPanes);
     send(partial("p1", 0, "u1", "u2"));
     send(partial("p1", 0, "u2", "u3"));
     send(partial("p2", 0, "u1"));
