@@ -288,6 +288,10 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
         }
       }
     }
+    if (pane.shared) {
+      pane.value = accumulatorSerializer.copy(pane.value);
+      pane.shared = false;
+    }
     pane.value = aggregate.add(value, pane.value);
     pane.dirty = true;
   }
@@ -390,6 +394,7 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
             pane.whole = true;
           }
           panes.put(paneStart, pane.value);
+          pane.shared = true;
           panesStoredUpTo = Math.max(panesStoredUpTo, paneStart);
         });
     residentFirings.writeDirty(
@@ -461,6 +466,7 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
       ACC stored = panes.get(paneStart);
       if (stored != null) {
         pane.value = aggregate.merge(stored, pane.value);
+        pane.shared = true;
       }
       pane.whole = true;
       pane.stored = stored != null;

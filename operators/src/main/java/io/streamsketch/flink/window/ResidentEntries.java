@@ -18,6 +18,11 @@ final class ResidentEntries<K, N, V> {
     boolean dirty;
     /** Whether the state backend may hold a value for this entry (so that removing it must clear the backend's). */
     boolean stored;
+    /**
+     * Whether {@link #value} is also the state backend's object (a heap backend keeps the object written or read), so
+     * a change must go to a copy: an asynchronous snapshot may be serializing it.
+     */
+    boolean shared;
   }
 
   /** What writes an entry to the state backend, with its key current there. */

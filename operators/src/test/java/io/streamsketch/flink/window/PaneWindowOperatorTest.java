@@ -17,11 +17,14 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -125,6 +128,38 @@ class PaneWindowOperatorTest {
           .containsExactlyInAnyOrder(
               "p0@-300000=500#0", "p1@-300000=500#0", "p0@0=501#0", "p1@0=500#0", "p0@300000=1#0");
       assertThat(operator.residentEntries()).isZero();
+      assertNothingLeft(harness);
+    }
+  }
+
+  /**
+   * A heap backend keeps the object written at a barrier, and an asynchronous snapshot may still be serializing it:
+   * a later element changes a copy, and the written sketch stays as it was until the next barrier.
+   */
+  @Test
+  void aSketchWrittenAtABarrierIsNotChangedByLaterElements() throws Exception {
+    PaneWindowOperator<String, ClickEvent, HyperLogLog, String, String> operator =
+        new PaneWindowOperator<>(
+            PaneWindows.tumbling(Duration.ofMinutes(1)), Duration.ZERO, new HyperLogLogAggregate<ClickEvent>(event -> event.userId, 10),
+            HyperLogLogSerializer.INSTANCE, (key, window, sketch, firing) -> key + "@" + window.getStart() + "=" + Math.round(sketch.estimate()) + "#" + firing,
+            LATE, LATE_RECORD, 100, false);
+    try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, String> harness = harness(operator, HashMapStateBackend::new)) {
+      harness.open();
+      view(harness, 1, "p1", 1_000); // user u1
+      harness.prepareSnapshotPreBarrier(1);
+      operator.setCurrentKey("p1");
+      HyperLogLog written =
+          operator
+              .getKeyedStateBackend()
+              .getPartitionedState(
+                  VoidNamespace.INSTANCE,
+                  VoidNamespaceSerializer.INSTANCE,
+                  new MapStateDescriptor<>("panes", LongSerializer.INSTANCE, HyperLogLogSerializer.INSTANCE))
+              .get(0L);
+      view(harness, 2, "p1", 2_000); // user u2, same pane
+      assertThat(Math.round(written.estimate())).as("the written sketch").isEqualTo(1);
+      harness.processWatermark(Long.MAX_VALUE);
+      assertThat(harness.extractOutputValues()).containsExactly("p1@0=2#0");
       assertNothingLeft(harness);
     }
   }
