@@ -6,6 +6,7 @@ import io.streamsketch.flink.join.AdEventRouter;
 import io.streamsketch.flink.join.FirstClickPerImpression;
 import io.streamsketch.flink.join.PairImpressionWithClick;
 import io.streamsketch.flink.join.UnmatchedClicks;
+import io.streamsketch.flink.join.WriteBackIntervalJoinOperator;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
@@ -37,6 +38,9 @@ public final class CtrJob implements JobCommand {
   static final String UNMATCHED_CLICKS = "unmatched-clicks";
   static final String LATE_EVENTS = "late-events";
 
+  /** The (user, ad) keys whose join buffers a subtask holds in memory before it writes them all to keyed state. */
+  static final int MAX_HELD_KEYS = 50_000;
+
   /** The job's parameters. */
   public record Settings(Duration window, Duration clickWithin, Duration outOfOrderness, Duration idleness) {
 
@@ -61,14 +65,18 @@ public final class CtrJob implements JobCommand {
     DataStream<ClickEvent> clicks = impressions.getSideOutput(AdEventRouter.CLICKS);
     long clickWithin = settings.clickWithin().toMillis();
 
+    // Flink's interval join with its buffers in memory between checkpoints (on RocksDB), under 0.1.0's uid and state.
     DataStream<ImpressionClick> pairs =
-        impressions
-            .keyBy(CtrJob::userAndAd, Types.STRING)
-            .intervalJoin(clicks.keyBy(CtrJob::userAndAd, Types.STRING))
-            .between(Duration.ZERO, settings.clickWithin())
-            .process(new PairImpressionWithClick(), TypeInformation.of(ImpressionClick.class))
-            .uid("ctr/interval-join")
-            .name("interval-join");
+        WriteBackIntervalJoinOperator.join(
+                impressions.keyBy(CtrJob::userAndAd, Types.STRING),
+                clicks.keyBy(CtrJob::userAndAd, Types.STRING),
+                Duration.ZERO,
+                settings.clickWithin(),
+                new PairImpressionWithClick(),
+                TypeInformation.of(ImpressionClick.class),
+                "interval-join",
+                MAX_HELD_KEYS)
+            .uid("ctr/interval-join");
 
     DataStream<ImpressionClick> clickedImpressions =
         pairs

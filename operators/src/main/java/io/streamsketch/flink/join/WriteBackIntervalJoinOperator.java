@@ -1,0 +1,239 @@
+package io.streamsketch.flink.join;
+
+import io.streamsketch.flink.state.WriteBackMapState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.flink.api.common.state.AggregatingState;
+import org.apache.flink.api.common.state.AggregatingStateDescriptor;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.OperatorStateStore;
+import org.apache.flink.api.common.state.ReducingState;
+import org.apache.flink.api.common.state.ReducingStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StatePartitionStreamProvider;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.co.ProcessJoinFunction;
+import org.apache.flink.streaming.api.operators.co.IntervalJoinOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Flink's {@link IntervalJoinOperator}, the same joins, state and timers, with its two buffers behind a {@link
+ * WriteBackMapState} on a state backend that copies what it stores (RocksDB): each element's read of the other side's
+ * buffer (an iterator seek on RocksDB) and read-modify-write of its own are in memory, and the buffers' changes reach
+ * the state before every checkpoint barrier, or all at once when more than {@code maxHeldKeys} keys are held. Its
+ * state is the operator's own, so a savepoint of {@code intervalJoin(...)} restores into it under the same uid and
+ * back. On the heap backend, which stores the objects themselves, it is Flink's operator unchanged.
+ */
+public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends IntervalJoinOperator<K, T1, T2, OUT> {
+  private static final long serialVersionUID = 1L;
+
+  private final int maxHeldKeys;
+  private transient List<WriteBackMapState<K, ?, ?>> buffers;
+
+  WriteBackIntervalJoinOperator(
+      long lowerBound, long upperBound, TypeSerializer<T1> leftSerializer, TypeSerializer<T2> rightSerializer,
+      ProcessJoinFunction<T1, T2, OUT> function, int maxHeldKeys) {
+    super(lowerBound, upperBound, true, true, null, null, leftSerializer, rightSerializer, function);
+    if (maxHeldKeys < 1) {
+      throw new IllegalArgumentException("maxHeldKeys must be at least 1: " + maxHeldKeys);
+    }
+    this.maxHeldKeys = maxHeldKeys;
+  }
+
+  /**
+   * As {@code left.intervalJoin(right).between(lower, upper).process(function, resultType)}: both bounds inclusive,
+   * no late side outputs (an element behind the watermark joins nothing, as there).
+   *
+   * @param maxHeldKeys the most keys whose buffers a subtask holds before it writes and drops them all, at least 1
+   */
+  public static <K, T1, T2, OUT> SingleOutputStreamOperator<OUT> join(
+      KeyedStream<T1, K> left, KeyedStream<T2, K> right, Duration lower, Duration upper,
+      ProcessJoinFunction<T1, T2, OUT> function, TypeInformation<OUT> resultType, String name, int maxHeldKeys) {
+    return left.connect(right)
+        .transform(
+            name,
+            resultType,
+            new WriteBackIntervalJoinOperator<>(
+                lower.toMillis(),
+                upper.toMillis(),
+                left.getType().createSerializer(left.getExecutionConfig().getSerializerConfig()),
+                right.getType().createSerializer(right.getExecutionConfig().getSerializerConfig()),
+                function,
+                maxHeldKeys));
+  }
+
+  @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    buffers = new ArrayList<>();
+    if (getKeyedStateBackend().isSafeToReuseKVState()) {
+      super.initializeState(new WriteBackContext(context));
+    } else {
+      super.initializeState(context);
+    }
+  }
+
+  @Override
+  public void processElement1(StreamRecord<T1> element) throws Exception {
+    super.processElement1(element);
+    dropAllIfOverBound();
+  }
+
+  @Override
+  public void processElement2(StreamRecord<T2> element) throws Exception {
+    super.processElement2(element);
+    dropAllIfOverBound();
+  }
+
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    for (WriteBackMapState<K, ?, ?> buffer : buffers) {
+      buffer.flush(this::setCurrentKey);
+    }
+    super.prepareSnapshotPreBarrier(checkpointId);
+  }
+
+  private void dropAllIfOverBound() throws Exception {
+    int held = 0;
+    for (WriteBackMapState<K, ?, ?> buffer : buffers) {
+      held += buffer.heldKeys();
+    }
+    if (held > maxHeldKeys) {
+      for (WriteBackMapState<K, ?, ?> buffer : buffers) {
+        buffer.flushAndDrop(this::setCurrentKey);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private K currentKey() {
+    return (K) getCurrentKey();
+  }
+
+  /** The operator's initialization context with its map states (the two buffers) behind write-back caches. */
+  private final class WriteBackContext implements StateInitializationContext {
+    private final StateInitializationContext context;
+    private final KeyedStateStore store;
+
+    WriteBackContext(StateInitializationContext context) {
+      this.context = context;
+      this.store = new WriteBackStore(context.getKeyedStateStore(), context.isRestored());
+    }
+
+    @Override
+    public boolean isRestored() {
+      return context.isRestored();
+    }
+
+    @Override
+    public OptionalLong getRestoredCheckpointId() {
+      return context.getRestoredCheckpointId();
+    }
+
+    @Override
+    public OperatorStateStore getOperatorStateStore() {
+      return context.getOperatorStateStore();
+    }
+
+    @Override
+    public KeyedStateStore getKeyedStateStore() {
+      return store;
+    }
+
+    @Override
+    public Iterable<StatePartitionStreamProvider> getRawOperatorStateInputs() {
+      return context.getRawOperatorStateInputs();
+    }
+
+    @Override
+    public Iterable<KeyGroupStatePartitionStreamProvider> getRawKeyedStateInputs() {
+      return context.getRawKeyedStateInputs();
+    }
+  }
+
+  /** Hands out the store's states, map states behind a {@link WriteBackMapState}. */
+  private final class WriteBackStore implements KeyedStateStore {
+    private final KeyedStateStore store;
+    private final boolean restored;
+
+    WriteBackStore(KeyedStateStore store, boolean restored) {
+      this.store = store;
+      this.restored = restored;
+    }
+
+    @Override
+    public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> descriptor) {
+      WriteBackMapState<K, UK, UV> buffer =
+          new WriteBackMapState<>(store.getMapState(descriptor), WriteBackIntervalJoinOperator.this::currentKey, restored);
+      buffers.add(buffer);
+      return buffer;
+    }
+
+    @Override
+    public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
+      return store.getState(descriptor);
+    }
+
+    @Override
+    public <T> ListState<T> getListState(ListStateDescriptor<T> descriptor) {
+      return store.getListState(descriptor);
+    }
+
+    @Override
+    public <T> ReducingState<T> getReducingState(ReducingStateDescriptor<T> descriptor) {
+      return store.getReducingState(descriptor);
+    }
+
+    @Override
+    public <IN, ACC, OUT2> AggregatingState<IN, OUT2> getAggregatingState(
+        AggregatingStateDescriptor<IN, ACC, OUT2> descriptor) {
+      return store.getAggregatingState(descriptor);
+    }
+
+    @Override
+    public <T> org.apache.flink.api.common.state.v2.ValueState<T> getValueState(
+        org.apache.flink.api.common.state.v2.ValueStateDescriptor<T> descriptor) {
+      return store.getValueState(descriptor);
+    }
+
+    @Override
+    public <T> org.apache.flink.api.common.state.v2.ListState<T> getListState(
+        org.apache.flink.api.common.state.v2.ListStateDescriptor<T> descriptor) {
+      return store.getListState(descriptor);
+    }
+
+    @Override
+    public <UK, UV> org.apache.flink.api.common.state.v2.MapState<UK, UV> getMapState(
+        org.apache.flink.api.common.state.v2.MapStateDescriptor<UK, UV> descriptor) {
+      return store.getMapState(descriptor);
+    }
+
+    @Override
+    public <T> org.apache.flink.api.common.state.v2.ReducingState<T> getReducingState(
+        org.apache.flink.api.common.state.v2.ReducingStateDescriptor<T> descriptor) {
+      return store.getReducingState(descriptor);
+    }
+
+    @Override
+    public <IN, ACC, OUT2> org.apache.flink.api.common.state.v2.AggregatingState<IN, OUT2> getAggregatingState(
+        org.apache.flink.api.common.state.v2.AggregatingStateDescriptor<IN, ACC, OUT2> descriptor) {
+      return store.getAggregatingState(descriptor);
+    }
+
+    @Override
+    public String getBackendTypeIdentifier() {
+      return store.getBackendTypeIdentifier();
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.streamsketch.flink.state;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.state.MapState;
+
+/**
+ * A write-back cache in front of a keyed {@link MapState} of a state backend that copies what it stores (RocksDB:
+ * {@code isSafeToReuseKVState}): a key's whole map is held in memory from its first access, reads and writes go to
+ * it, and the changes reach the state only at {@link #flush}, which the operator calls before every checkpoint barrier.
+ * A key that is new in this run is known to have nothing in the state and is not read from it; after a restore, and
+ * after {@link #flushAndDrop}, a key's first access reads its map from the state once.
+ *
+ * <p>A key whose map becomes empty before it was ever written is forgotten at once, so memory holds the keys with
+ * entries (and, until the next flush, those with entries to delete from the state).
+ */
+public final class WriteBackMapState<K, UK, UV> implements MapState<UK, UV> {
+  private final MapState<UK, UV> state;
+  private final Supplier<K> currentKey;
+  private final Map<K, Held<UK, UV>> held = new HashMap<>();
+  /** Whether the state may hold maps of keys that are not held (restored, or dropped). */
+  private boolean stateMayHoldOthers;
+
+  private static final class Held<UK, UV> {
+    final Map<UK, UV> entries = new HashMap<>();
+    /** User keys whose value changed or went since the last flush. */
+    final Set<UK> changed = new HashSet<>();
+    /** Whether the state may hold entries of this key. */
+    boolean stored;
+  }
+
+  /**
+   * @param state the keyed state; each call names the key that is current in the keyed backend
+   * @param currentKey the keyed backend's current key
+   * @param restored whether the state was restored (so that it may hold maps of keys not seen in this run)
+   */
+  public WriteBackMapState(MapState<UK, UV> state, Supplier<K> currentKey, boolean restored) {
+    this.state = state;
+    this.currentKey = currentKey;
+    this.stateMayHoldOthers = restored;
+  }
+
+  private Held<UK, UV> current() throws Exception {
+    K key = currentKey.get();
+    Held<UK, UV> map = held.get(key);
+    if (map == null) {
+      map = new Held<>();
+      if (stateMayHoldOthers) {
+        for (Map.Entry<UK, UV> entry : state.entries()) {
+          map.entries.put(entry.getKey(), entry.getValue());
+        }
+        map.stored = !map.entries.isEmpty();
+      }
+      held.put(key, map);
+    }
+    return map;
+  }
+
+  /** Forgets the current key's map if it is empty and the state has nothing to delete for it. */
+  private void forgetIfEmpty(Held<UK, UV> map) {
+    if (map.entries.isEmpty() && !map.stored) {
+      held.remove(currentKey.get());
+    }
+  }
+
+  @Override
+  public UV get(UK key) throws Exception {
+    return current().entries.get(key);
+  }
+
+  @Override
+  public void put(UK key, UV value) throws Exception {
+    Held<UK, UV> map = current();
+    map.entries.put(key, value);
+    map.changed.add(key);
+  }
+
+  @Override
+  public void putAll(Map<UK, UV> values) throws Exception {
+    for (Map.Entry<UK, UV> entry : values.entrySet()) {
+      put(entry.getKey(), entry.getValue());
+    }
+  }
+
+  @Override
+  public void remove(UK key) throws Exception {
+    Held<UK, UV> map = current();
+    if (map.entries.remove(key) != null) {
+      map.changed.add(key);
+    }
+    forgetIfEmpty(map);
+  }
+
+  @Override
+  public boolean contains(UK key) throws Exception {
+    return current().entries.containsKey(key);
+  }
+
+  /** Read-only, as {@link #keys}, {@link #values} and {@link #iterator}: a change must go through put or remove. */
+  @Override
+  public Iterable<Map.Entry<UK, UV>> entries() throws Exception {
+    return Collections.unmodifiableMap(current().entries).entrySet();
+  }
+
+  @Override
+  public Iterable<UK> keys() throws Exception {
+    return Collections.unmodifiableMap(current().entries).keySet();
+  }
+
+  @Override
+  public Iterable<UV> values() throws Exception {
+    return Collections.unmodifiableMap(current().entries).values();
+  }
+
+  @Override
+  public Iterator<Map.Entry<UK, UV>> iterator() throws Exception {
+    return entries().iterator();
+  }
+
+  @Override
+  public boolean isEmpty() throws Exception {
+    return current().entries.isEmpty();
+  }
+
+  @Override
+  public void clear() {
+    try {
+      Held<UK, UV> map = current();
+      map.changed.addAll(map.entries.keySet());
+      map.entries.clear();
+      forgetIfEmpty(map);
+    } catch (Exception e) {
+      throw new IllegalStateException("reading the state of the current key failed", e);
+    }
+  }
+
+  /** How many keys' maps are held. */
+  public int heldKeys() {
+    return held.size();
+  }
+
+  /**
+   * Writes every change to the state, each with its key made current by {@code setCurrentKey}; the maps stay held
+   * (empty ones are forgotten).
+   */
+  public void flush(Consumer<K> setCurrentKey) throws Exception {
+    Iterator<Map.Entry<K, Held<UK, UV>>> keys = held.entrySet().iterator();
+    while (keys.hasNext()) {
+      Map.Entry<K, Held<UK, UV>> key = keys.next();
+      Held<UK, UV> map = key.getValue();
+      if (!map.changed.isEmpty()) {
+        setCurrentKey.accept(key.getKey());
+        for (UK changed : map.changed) {
+          UV value = map.entries.get(changed);
+          if (value == null) {
+            state.remove(changed);
+          } else {
+            state.put(changed, value);
+          }
+        }
+        map.changed.clear();
+      }
+      map.stored = !map.entries.isEmpty();
+      if (!map.stored) {
+        keys.remove();
+      }
+    }
+  }
+
+  /** {@link #flush}, then drops every held map: later accesses read the state again. */
+  public void flushAndDrop(Consumer<K> setCurrentKey) throws Exception {
+    flush(setCurrentKey);
+    held.clear();
+    stateMayHoldOthers = true;
+  }
+}

@@ -1,0 +1,130 @@
+package io.streamsketch.flink.join;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.co.ProcessJoinFunction;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.operators.co.IntervalJoinOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link WriteBackIntervalJoinOperator} against Flink's {@link IntervalJoinOperator}, fed the same seeded stream of
+ * disordered left and right elements of 20 keys with watermarks: the same joined pairs with the same timestamps,
+ * through snapshots (some restored, some not) and, with a small bound, drops of everything held; nothing left at the
+ * end.
+ */
+class WriteBackIntervalJoinOperatorTest {
+  private static final long LOWER = -2_000;
+  private static final long UPPER = 10_000;
+
+  static Stream<Arguments> configurations() {
+    List<Supplier<StateBackend>> backends = List.of(EmbeddedRocksDBStateBackend::new, HashMapStateBackend::new);
+    return backends.stream()
+        .flatMap(
+            backend ->
+                Stream.of(10_000, 3)
+                    .map(bound -> Arguments.of(backend.get().getClass().getSimpleName() + ", " + bound + " keys held", backend, bound)));
+  }
+
+  /** Joins "key:id" elements into "left|right@timestamp". */
+  private static final class Pair extends ProcessJoinFunction<String, String, String> {
+    @Override
+    public void processElement(String left, String right, Context context, Collector<String> out) {
+      out.collect(left + "|" + right + "@" + context.getTimestamp());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configurations")
+  void joinsAsFlinksIntervalJoinThroughSnapshotsAndRestores(String name, Supplier<StateBackend> backend, int maxHeldKeys)
+      throws Exception {
+    List<String> ours =
+        run(() -> new WriteBackIntervalJoinOperator<>(LOWER, UPPER, StringSerializer.INSTANCE, StringSerializer.INSTANCE, new Pair(), maxHeldKeys), backend);
+    List<String> flinks =
+        run(() -> new IntervalJoinOperator<>(LOWER, UPPER, true, true, null, null, StringSerializer.INSTANCE, StringSerializer.INSTANCE, new Pair()), backend);
+    assertThat(flinks).as("pairs").hasSizeGreaterThan(1_000);
+    assertThat(ours).containsExactlyInAnyOrderElementsOf(flinks);
+  }
+
+  private static List<String> run(Supplier<TwoInputStreamOperator<String, String, String>> operator, Supplier<StateBackend> backend)
+      throws Exception {
+    Random random = new Random(21);
+    List<String> output = new ArrayList<>();
+    KeyedTwoInputStreamOperatorTestHarness<String, String, String, String> harness = open(operator, backend, null);
+    long maxTime = 1_000_000;
+    long watermark = Long.MIN_VALUE;
+    for (int id = 0; id < 5_000; id++) {
+      maxTime += random.nextInt(300);
+      long time = maxTime - random.nextInt(3_000);
+      String element = "k" + random.nextInt(20) + ":" + id;
+      if (random.nextInt(3) == 0) {
+        harness.processElement1(new StreamRecord<>(element, time));
+      } else {
+        harness.processElement2(new StreamRecord<>(element, time));
+      }
+      if (maxTime - 2_000 > watermark + 500) {
+        watermark = maxTime - 2_000;
+        harness.processWatermark1(new Watermark(watermark));
+        harness.processWatermark2(new Watermark(watermark));
+      }
+      if (id % 1_000 == 300) {
+        harness.prepareSnapshotPreBarrier(id); // a checkpoint that is not restored
+        harness.snapshot(id, id);
+      }
+      if (id % 1_000 == 999) {
+        harness.prepareSnapshotPreBarrier(id); // as the task does before a snapshot (the harness does not)
+        OperatorSubtaskState snapshot = harness.snapshot(id, id);
+        output.addAll(harness.extractOutputValues());
+        harness.close();
+        harness = open(operator, backend, snapshot);
+        harness.processWatermark1(new Watermark(watermark));
+        harness.processWatermark2(new Watermark(watermark));
+      }
+    }
+    harness.processWatermark1(new Watermark(Long.MAX_VALUE));
+    harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+    harness.prepareSnapshotPreBarrier(Long.MAX_VALUE);
+    output.addAll(harness.extractOutputValues());
+    AbstractStreamOperator<?> finished = (AbstractStreamOperator<?>) harness.getOperator();
+    for (String buffer : List.of("LEFT_BUFFER", "RIGHT_BUFFER")) {
+      try (Stream<?> left = finished.getKeyedStateBackend().getKeysAndNamespaces(buffer)) {
+        assertThat(left.count()).as("keys of %s", buffer).isZero();
+      }
+    }
+    assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
+    harness.close();
+    return output;
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<String, String, String, String> open(
+      Supplier<TwoInputStreamOperator<String, String, String>> operator, Supplier<StateBackend> backend, OperatorSubtaskState restored)
+      throws Exception {
+    KeyedTwoInputStreamOperatorTestHarness<String, String, String, String> harness =
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            operator.get(), element -> element.substring(0, element.indexOf(':')), element -> element.substring(0, element.indexOf(':')), Types.STRING);
+    harness.setStateBackend(backend.get());
+    if (restored != null) {
+      harness.initializeState(restored);
+    }
+    harness.open();
+    return harness;
+  }
+}
