@@ -7,6 +7,7 @@ import io.streamsketch.flink.join.FirstClickPerImpression;
 import io.streamsketch.flink.join.PairImpressionWithClick;
 import io.streamsketch.flink.join.UnmatchedClicks;
 import io.streamsketch.flink.join.WriteBackIntervalJoinOperator;
+import io.streamsketch.flink.state.WriteBackKeyedCoProcessOperator;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
@@ -38,7 +39,7 @@ public final class CtrJob implements JobCommand {
   static final String UNMATCHED_CLICKS = "unmatched-clicks";
   static final String LATE_EVENTS = "late-events";
 
-  /** The (user, ad) keys whose join buffers a subtask holds in memory before it writes them all to keyed state. */
+  /** The keys (of the join, and of the windows) whose state a subtask holds in memory before it writes them all. */
   static final int MAX_HELD_KEYS = 50_000;
 
   /** The job's parameters. */
@@ -89,10 +90,12 @@ public final class CtrJob implements JobCommand {
         impressions
             .connect(clickedImpressions)
             .keyBy(impression -> impression.adId, clicked -> clicked.adId, Types.STRING)
-            .process(
-                new AdCtrWindows(settings.window().toMillis(), clickWithin), TypeInformation.of(AdCtr.class))
-            .uid("ctr/ctr-windows")
-            .name("ctr-windows");
+            .transform(
+                "ctr-windows",
+                TypeInformation.of(AdCtr.class),
+                new WriteBackKeyedCoProcessOperator<>(
+                    new AdCtrWindows(settings.window().toMillis(), clickWithin), MAX_HELD_KEYS))
+            .uid("ctr/ctr-windows");
 
     DataStream<ClickEvent> unmatchedClicks =
         clicks

@@ -1,22 +1,11 @@
 package io.streamsketch.flink.join;
 
+import io.streamsketch.flink.state.WriteBackKeyedStateStore;
 import io.streamsketch.flink.state.WriteBackMapState;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalLong;
-import org.apache.flink.api.common.state.AggregatingState;
-import org.apache.flink.api.common.state.AggregatingStateDescriptor;
 import org.apache.flink.api.common.state.KeyedStateStore;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.OperatorStateStore;
-import org.apache.flink.api.common.state.ReducingState;
-import org.apache.flink.api.common.state.ReducingStateDescriptor;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
@@ -40,7 +29,8 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
   private static final long serialVersionUID = 1L;
 
   private final int maxHeldKeys;
-  private transient List<WriteBackMapState<K, ?, ?>> buffers;
+  /** The buffers' store on a backend that copies what it stores, else null. */
+  private transient WriteBackKeyedStateStore<K> writeBack;
 
   WriteBackIntervalJoinOperator(
       long lowerBound, long upperBound, TypeSerializer<T1> leftSerializer, TypeSerializer<T2> rightSerializer,
@@ -76,8 +66,8 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
 
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
-    buffers = new ArrayList<>();
     if (getKeyedStateBackend().isSafeToReuseKVState()) {
+      writeBack = new WriteBackKeyedStateStore<>(context.getKeyedStateStore(), this::currentKey, context.isRestored());
       super.initializeState(new WriteBackContext(context));
     } else {
       super.initializeState(context);
@@ -98,21 +88,15 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
 
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-    for (WriteBackMapState<K, ?, ?> buffer : buffers) {
-      buffer.flush(this::setCurrentKey);
+    if (writeBack != null) {
+      writeBack.flush(this::setCurrentKey);
     }
     super.prepareSnapshotPreBarrier(checkpointId);
   }
 
   private void dropAllIfOverBound() throws Exception {
-    int held = 0;
-    for (WriteBackMapState<K, ?, ?> buffer : buffers) {
-      held += buffer.heldKeys();
-    }
-    if (held > maxHeldKeys) {
-      for (WriteBackMapState<K, ?, ?> buffer : buffers) {
-        buffer.flushAndDrop(this::setCurrentKey);
-      }
+    if (writeBack != null && writeBack.heldKeys() > maxHeldKeys) {
+      writeBack.flushAndDrop(this::setCurrentKey);
     }
   }
 
@@ -124,11 +108,9 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
   /** The operator's initialization context with its map states (the two buffers) behind write-back caches. */
   private final class WriteBackContext implements StateInitializationContext {
     private final StateInitializationContext context;
-    private final KeyedStateStore store;
 
     WriteBackContext(StateInitializationContext context) {
       this.context = context;
-      this.store = new WriteBackStore(context.getKeyedStateStore(), context.isRestored());
     }
 
     @Override
@@ -148,7 +130,7 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
 
     @Override
     public KeyedStateStore getKeyedStateStore() {
-      return store;
+      return writeBack;
     }
 
     @Override
@@ -159,81 +141,6 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
     @Override
     public Iterable<KeyGroupStatePartitionStreamProvider> getRawKeyedStateInputs() {
       return context.getRawKeyedStateInputs();
-    }
-  }
-
-  /** Hands out the store's states, map states behind a {@link WriteBackMapState}. */
-  private final class WriteBackStore implements KeyedStateStore {
-    private final KeyedStateStore store;
-    private final boolean restored;
-
-    WriteBackStore(KeyedStateStore store, boolean restored) {
-      this.store = store;
-      this.restored = restored;
-    }
-
-    @Override
-    public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> descriptor) {
-      WriteBackMapState<K, UK, UV> buffer =
-          new WriteBackMapState<>(store.getMapState(descriptor), WriteBackIntervalJoinOperator.this::currentKey, restored);
-      buffers.add(buffer);
-      return buffer;
-    }
-
-    @Override
-    public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
-      return store.getState(descriptor);
-    }
-
-    @Override
-    public <T> ListState<T> getListState(ListStateDescriptor<T> descriptor) {
-      return store.getListState(descriptor);
-    }
-
-    @Override
-    public <T> ReducingState<T> getReducingState(ReducingStateDescriptor<T> descriptor) {
-      return store.getReducingState(descriptor);
-    }
-
-    @Override
-    public <IN, ACC, OUT2> AggregatingState<IN, OUT2> getAggregatingState(
-        AggregatingStateDescriptor<IN, ACC, OUT2> descriptor) {
-      return store.getAggregatingState(descriptor);
-    }
-
-    @Override
-    public <T> org.apache.flink.api.common.state.v2.ValueState<T> getValueState(
-        org.apache.flink.api.common.state.v2.ValueStateDescriptor<T> descriptor) {
-      return store.getValueState(descriptor);
-    }
-
-    @Override
-    public <T> org.apache.flink.api.common.state.v2.ListState<T> getListState(
-        org.apache.flink.api.common.state.v2.ListStateDescriptor<T> descriptor) {
-      return store.getListState(descriptor);
-    }
-
-    @Override
-    public <UK, UV> org.apache.flink.api.common.state.v2.MapState<UK, UV> getMapState(
-        org.apache.flink.api.common.state.v2.MapStateDescriptor<UK, UV> descriptor) {
-      return store.getMapState(descriptor);
-    }
-
-    @Override
-    public <T> org.apache.flink.api.common.state.v2.ReducingState<T> getReducingState(
-        org.apache.flink.api.common.state.v2.ReducingStateDescriptor<T> descriptor) {
-      return store.getReducingState(descriptor);
-    }
-
-    @Override
-    public <IN, ACC, OUT2> org.apache.flink.api.common.state.v2.AggregatingState<IN, OUT2> getAggregatingState(
-        org.apache.flink.api.common.state.v2.AggregatingStateDescriptor<IN, ACC, OUT2> descriptor) {
-      return store.getAggregatingState(descriptor);
-    }
-
-    @Override
-    public String getBackendTypeIdentifier() {
-      return store.getBackendTypeIdentifier();
     }
   }
 }

@@ -21,6 +21,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -64,6 +65,25 @@ class WriteBackIntervalJoinOperatorTest {
     assertThat(ours).containsExactlyInAnyOrderElementsOf(flinks);
   }
 
+  @Test
+  void onRocksDbTheBuffersAreWrittenAtTheBarrier() throws Exception {
+    KeyedTwoInputStreamOperatorTestHarness<String, String, String, String> harness =
+        open(() -> new WriteBackIntervalJoinOperator<>(LOWER, UPPER, StringSerializer.INSTANCE, StringSerializer.INSTANCE, new Pair(), 100), EmbeddedRocksDBStateBackend::new, null);
+    harness.processElement1(new StreamRecord<>("k1:1", 1_000));
+    harness.processElement2(new StreamRecord<>("k1:2", 2_000));
+    assertThat(harness.extractOutputValues()).containsExactly("k1:1|k1:2@2000");
+    assertThat(keys(harness, "LEFT_BUFFER") + keys(harness, "RIGHT_BUFFER")).as("keys in RocksDB before the barrier").isZero();
+    harness.prepareSnapshotPreBarrier(1);
+    assertThat(keys(harness, "LEFT_BUFFER") + keys(harness, "RIGHT_BUFFER")).as("keys in RocksDB after it").isEqualTo(2);
+    harness.close();
+  }
+
+  private static long keys(KeyedTwoInputStreamOperatorTestHarness<String, ?, ?, ?> harness, String state) throws Exception {
+    try (Stream<?> keys = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend().getKeysAndNamespaces(state)) {
+      return keys.count();
+    }
+  }
+
   private static List<String> run(Supplier<TwoInputStreamOperator<String, String, String>> operator, Supplier<StateBackend> backend)
       throws Exception {
     Random random = new Random(21);
@@ -103,11 +123,8 @@ class WriteBackIntervalJoinOperatorTest {
     harness.processWatermark2(new Watermark(Long.MAX_VALUE));
     harness.prepareSnapshotPreBarrier(Long.MAX_VALUE);
     output.addAll(harness.extractOutputValues());
-    AbstractStreamOperator<?> finished = (AbstractStreamOperator<?>) harness.getOperator();
     for (String buffer : List.of("LEFT_BUFFER", "RIGHT_BUFFER")) {
-      try (Stream<?> left = finished.getKeyedStateBackend().getKeysAndNamespaces(buffer)) {
-        assertThat(left.count()).as("keys of %s", buffer).isZero();
-      }
+      assertThat(keys(harness, buffer)).as("keys of %s", buffer).isZero();
     }
     assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
     harness.close();

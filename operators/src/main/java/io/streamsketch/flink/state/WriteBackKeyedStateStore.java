@@ -1,0 +1,126 @@
+package io.streamsketch.flink.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.state.AggregatingState;
+import org.apache.flink.api.common.state.AggregatingStateDescriptor;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReducingState;
+import org.apache.flink.api.common.state.ReducingStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+
+/**
+ * A keyed state store whose map states are {@link WriteBackMapState}s, for an operator whose functions (or whose
+ * own code) take their state from a {@link KeyedStateStore}; only for a state backend that copies what it stores
+ * (RocksDB: {@code isSafeToReuseKVState}). The operator calls {@link #flush} before every checkpoint barrier and
+ * {@link #flushAndDrop} when {@link #heldKeys} passes its bound. Other states are the store's own.
+ */
+public final class WriteBackKeyedStateStore<K> implements KeyedStateStore {
+  private final KeyedStateStore store;
+  private final Supplier<K> currentKey;
+  private final boolean restored;
+  private final List<WriteBackMapState<K, ?, ?>> maps = new ArrayList<>();
+
+  /**
+   * @param currentKey the keyed backend's current key
+   * @param restored whether the state was restored (so that it may hold keys not seen in this run)
+   */
+  public WriteBackKeyedStateStore(KeyedStateStore store, Supplier<K> currentKey, boolean restored) {
+    this.store = store;
+    this.currentKey = currentKey;
+    this.restored = restored;
+  }
+
+  /** How many keys' maps are held, over all map states. */
+  public int heldKeys() {
+    int held = 0;
+    for (WriteBackMapState<K, ?, ?> map : maps) {
+      held += map.heldKeys();
+    }
+    return held;
+  }
+
+  /** Writes every held change of every map state; see {@link WriteBackMapState#flush}. */
+  public void flush(Consumer<K> setCurrentKey) throws Exception {
+    for (WriteBackMapState<K, ?, ?> map : maps) {
+      map.flush(setCurrentKey);
+    }
+  }
+
+  /** Writes every held change and drops every held map; see {@link WriteBackMapState#flushAndDrop}. */
+  public void flushAndDrop(Consumer<K> setCurrentKey) throws Exception {
+    for (WriteBackMapState<K, ?, ?> map : maps) {
+      map.flushAndDrop(setCurrentKey);
+    }
+  }
+
+  @Override
+  public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> descriptor) {
+    WriteBackMapState<K, UK, UV> map = new WriteBackMapState<>(store.getMapState(descriptor), currentKey, restored);
+    maps.add(map);
+    return map;
+  }
+
+  @Override
+  public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
+    return store.getState(descriptor);
+  }
+
+  @Override
+  public <T> ListState<T> getListState(ListStateDescriptor<T> descriptor) {
+    return store.getListState(descriptor);
+  }
+
+  @Override
+  public <T> ReducingState<T> getReducingState(ReducingStateDescriptor<T> descriptor) {
+    return store.getReducingState(descriptor);
+  }
+
+  @Override
+  public <IN, ACC, OUT> AggregatingState<IN, OUT> getAggregatingState(
+      AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
+    return store.getAggregatingState(descriptor);
+  }
+
+  @Override
+  public <T> org.apache.flink.api.common.state.v2.ValueState<T> getValueState(
+      org.apache.flink.api.common.state.v2.ValueStateDescriptor<T> descriptor) {
+    return store.getValueState(descriptor);
+  }
+
+  @Override
+  public <T> org.apache.flink.api.common.state.v2.ListState<T> getListState(
+      org.apache.flink.api.common.state.v2.ListStateDescriptor<T> descriptor) {
+    return store.getListState(descriptor);
+  }
+
+  @Override
+  public <UK, UV> org.apache.flink.api.common.state.v2.MapState<UK, UV> getMapState(
+      org.apache.flink.api.common.state.v2.MapStateDescriptor<UK, UV> descriptor) {
+    return store.getMapState(descriptor);
+  }
+
+  @Override
+  public <T> org.apache.flink.api.common.state.v2.ReducingState<T> getReducingState(
+      org.apache.flink.api.common.state.v2.ReducingStateDescriptor<T> descriptor) {
+    return store.getReducingState(descriptor);
+  }
+
+  @Override
+  public <IN, ACC, OUT> org.apache.flink.api.common.state.v2.AggregatingState<IN, OUT> getAggregatingState(
+      org.apache.flink.api.common.state.v2.AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
+    return store.getAggregatingState(descriptor);
+  }
+
+  @Override
+  public String getBackendTypeIdentifier() {
+    return store.getBackendTypeIdentifier();
+  }
+}

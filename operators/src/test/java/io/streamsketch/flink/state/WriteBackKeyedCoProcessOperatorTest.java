@@ -1,0 +1,146 @@
+package io.streamsketch.flink.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamsketch.flink.join.AdCtrWindows;
+import io.streamsketch.model.AdCtr;
+import io.streamsketch.model.ClickEvent;
+import io.streamsketch.model.EventKind;
+import io.streamsketch.model.ImpressionClick;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link WriteBackKeyedCoProcessOperator} against Flink's {@link KeyedCoProcessOperator}, both running {@link
+ * AdCtrWindows} over the same seeded, disordered impressions and clicked impressions of 30 ads with watermarks: the
+ * same results through snapshots (some restored, some not) and, with a small bound, drops of everything held; nothing
+ * left at the end. On RocksDB the function's map state is held in memory until a barrier.
+ */
+class WriteBackKeyedCoProcessOperatorTest {
+  private static final long MINUTE = 60_000;
+
+  static Stream<Arguments> configurations() {
+    List<Supplier<StateBackend>> backends = List.of(EmbeddedRocksDBStateBackend::new, HashMapStateBackend::new);
+    return backends.stream()
+        .flatMap(
+            backend ->
+                Stream.of(10_000, 4)
+                    .map(bound -> Arguments.of(backend.get().getClass().getSimpleName() + ", " + bound + " keys held", backend, bound)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configurations")
+  void countsAsFlinksOperatorThroughSnapshotsAndRestores(String name, Supplier<StateBackend> backend, int maxHeldKeys)
+      throws Exception {
+    List<String> ours = run(() -> new WriteBackKeyedCoProcessOperator<>(new AdCtrWindows(10 * MINUTE, MINUTE), maxHeldKeys), backend);
+    List<String> flinks = run(() -> new KeyedCoProcessOperator<>(new AdCtrWindows(10 * MINUTE, MINUTE)), backend);
+    assertThat(flinks).as("window results").hasSizeGreaterThan(100);
+    assertThat(ours).containsExactlyInAnyOrderElementsOf(flinks);
+  }
+
+  @Test
+  void onRocksDbTheMapStateIsWrittenAtTheBarrier() throws Exception {
+    try (KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ImpressionClick, AdCtr> harness =
+        open(() -> new WriteBackKeyedCoProcessOperator<>(new AdCtrWindows(10 * MINUTE, MINUTE), 100), EmbeddedRocksDBStateBackend::new, null)) {
+      harness.processElement1(new StreamRecord<>(impression(1, "a1", 1_000), 1_000));
+      harness.processElement1(new StreamRecord<>(impression(2, "a2", 2_000), 2_000));
+      assertThat(keys(harness, "windows")).as("keys in RocksDB before the barrier").isZero();
+      harness.prepareSnapshotPreBarrier(1);
+      assertThat(keys(harness, "windows")).as("keys in RocksDB after it").isEqualTo(2);
+      harness.processWatermark1(new Watermark(Long.MAX_VALUE));
+      harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+      assertThat(harness.extractOutputValues()).hasSize(2);
+      harness.prepareSnapshotPreBarrier(2);
+      assertThat(keys(harness, "windows")).as("keys in RocksDB at the end").isZero();
+    }
+  }
+
+  private static long keys(KeyedTwoInputStreamOperatorTestHarness<String, ?, ?, ?> harness, String state) throws Exception {
+    try (Stream<?> keys = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend().getKeysAndNamespaces(state)) {
+      return keys.count();
+    }
+  }
+
+  private static ClickEvent impression(long id, String ad, long time) {
+    return new ClickEvent(id, "u" + id % 50, "p1", EventKind.AD_IMPRESSION, ad, time);
+  }
+
+  private static List<String> run(
+      Supplier<TwoInputStreamOperator<ClickEvent, ImpressionClick, AdCtr>> operator, Supplier<StateBackend> backend)
+      throws Exception {
+    Random random = new Random(23);
+    List<String> output = new ArrayList<>();
+    KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ImpressionClick, AdCtr> harness = open(operator, backend, null);
+    long maxTime = 1_704_067_200_000L;
+    long watermark = Long.MIN_VALUE;
+    for (int id = 0; id < 5_000; id++) {
+      maxTime += random.nextInt(2_000);
+      long time = maxTime - random.nextInt(30_000);
+      ClickEvent impression = impression(id, "a" + random.nextInt(30), time);
+      if (time > watermark) {
+        harness.processElement1(new StreamRecord<>(impression, time));
+        if (random.nextInt(4) == 0) {
+          ClickEvent click = new ClickEvent(id + 1_000_000, impression.userId, "p1", EventKind.AD_CLICK, impression.adId, time + 1_000);
+          harness.processElement2(new StreamRecord<>(new ImpressionClick(impression, click), time + 1_000));
+        }
+      }
+      if (maxTime - 40_000 > watermark + 5_000) {
+        watermark = maxTime - 40_000;
+        harness.processWatermark1(new Watermark(watermark));
+        harness.processWatermark2(new Watermark(watermark));
+      }
+      if (id % 1_000 == 300) {
+        harness.prepareSnapshotPreBarrier(id); // a checkpoint that is not restored
+        harness.snapshot(id, id);
+      }
+      if (id % 1_000 == 999) {
+        harness.prepareSnapshotPreBarrier(id); // as the task does before a snapshot (the harness does not)
+        OperatorSubtaskState snapshot = harness.snapshot(id, id);
+        harness.extractOutputValues().forEach(result -> output.add(result.toString()));
+        harness.close();
+        harness = open(operator, backend, snapshot);
+        harness.processWatermark1(new Watermark(watermark));
+        harness.processWatermark2(new Watermark(watermark));
+      }
+    }
+    harness.processWatermark1(new Watermark(Long.MAX_VALUE));
+    harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+    harness.prepareSnapshotPreBarrier(Long.MAX_VALUE);
+    harness.extractOutputValues().forEach(result -> output.add(result.toString()));
+    assertThat(keys(harness, "windows")).as("keys of windows").isZero();
+    assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
+    harness.close();
+    return output;
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ImpressionClick, AdCtr> open(
+      Supplier<TwoInputStreamOperator<ClickEvent, ImpressionClick, AdCtr>> operator, Supplier<StateBackend> backend,
+      OperatorSubtaskState restored) throws Exception {
+    KeyedTwoInputStreamOperatorTestHarness<String, ClickEvent, ImpressionClick, AdCtr> harness =
+        new KeyedTwoInputStreamOperatorTestHarness<>(operator.get(), impression -> impression.adId, clicked -> clicked.adId, Types.STRING);
+    harness.setStateBackend(backend.get());
+    if (restored != null) {
+      harness.initializeState(restored);
+    }
+    harness.open();
+    return harness;
+  }
+}
