@@ -67,7 +67,7 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
     if (getKeyedStateBackend().isSafeToReuseKVState()) {
-      writeBack = new WriteBackKeyedStateStore<>(context.getKeyedStateStore(), this::currentKey, context.isRestored());
+      writeBack = new WriteBackKeyedStateStore<>(context.getKeyedStateStore(), this::currentKey, context.isRestored(), maxHeldKeys);
       super.initializeState(new WriteBackContext(context));
     } else {
       super.initializeState(context);
@@ -95,8 +95,8 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
   }
 
   private void dropAllIfOverBound() throws Exception {
-    if (writeBack != null && writeBack.heldKeys() > maxHeldKeys) {
-      writeBack.flushAndDrop(this::setCurrentKey);
+    if (writeBack != null) {
+      writeBack.dropAllIfOverBound(this::setCurrentKey);
     }
   }
 

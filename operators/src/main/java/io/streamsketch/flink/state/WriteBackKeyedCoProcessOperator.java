@@ -34,7 +34,7 @@ public final class WriteBackKeyedCoProcessOperator<K, IN1, IN2, OUT> extends Key
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
     if (getKeyedStateBackend().isSafeToReuseKVState()) {
-      writeBack = new WriteBackKeyedStateStore<>(context.getKeyedStateStore(), this::currentKey, context.isRestored());
+      writeBack = new WriteBackKeyedStateStore<>(context.getKeyedStateStore(), this::currentKey, context.isRestored(), maxHeldKeys);
     }
   }
 
@@ -80,8 +80,8 @@ public final class WriteBackKeyedCoProcessOperator<K, IN1, IN2, OUT> extends Key
   }
 
   private void dropAllIfOverBound() throws Exception {
-    if (writeBack != null && writeBack.heldKeys() > maxHeldKeys) {
-      writeBack.flushAndDrop(this::setCurrentKey);
+    if (writeBack != null) {
+      writeBack.dropAllIfOverBound(this::setCurrentKey);
     }
   }
 

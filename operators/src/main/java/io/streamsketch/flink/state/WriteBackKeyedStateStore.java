@@ -20,31 +20,28 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
  * A keyed state store whose map states are {@link WriteBackMapState}s, for an operator whose functions (or whose
  * own code) take their state from a {@link KeyedStateStore}; only for a state backend that copies what it stores
  * (RocksDB: {@code isSafeToReuseKVState}). The operator calls {@link #flush} before every checkpoint barrier and
- * {@link #flushAndDrop} when {@link #heldKeys} passes its bound. Other states are the store's own.
+ * {@link #dropAllIfOverBound} after each element and timer. Other states are the store's own.
  */
 public final class WriteBackKeyedStateStore<K> implements KeyedStateStore {
   private final KeyedStateStore store;
   private final Supplier<K> currentKey;
   private final boolean restored;
+  private final int maxHeldKeys;
   private final List<WriteBackMapState<K, ?, ?>> maps = new ArrayList<>();
 
   /**
    * @param currentKey the keyed backend's current key
    * @param restored whether the state was restored (so that it may hold keys not seen in this run)
+   * @param maxHeldKeys the most keys' maps held, over all map states, before all are written and dropped
    */
-  public WriteBackKeyedStateStore(KeyedStateStore store, Supplier<K> currentKey, boolean restored) {
+  public WriteBackKeyedStateStore(KeyedStateStore store, Supplier<K> currentKey, boolean restored, int maxHeldKeys) {
+    if (maxHeldKeys < 1) {
+      throw new IllegalArgumentException("maxHeldKeys must be at least 1: " + maxHeldKeys);
+    }
     this.store = store;
     this.currentKey = currentKey;
     this.restored = restored;
-  }
-
-  /** How many keys' maps are held, over all map states. */
-  public int heldKeys() {
-    int held = 0;
-    for (WriteBackMapState<K, ?, ?> map : maps) {
-      held += map.heldKeys();
-    }
-    return held;
+    this.maxHeldKeys = maxHeldKeys;
   }
 
   /** Writes every held change of every map state; see {@link WriteBackMapState#flush}. */
@@ -54,10 +51,19 @@ public final class WriteBackKeyedStateStore<K> implements KeyedStateStore {
     }
   }
 
-  /** Writes every held change and drops every held map; see {@link WriteBackMapState#flushAndDrop}. */
-  public void flushAndDrop(Consumer<K> setCurrentKey) throws Exception {
+  /**
+   * When more than the bound of keys' maps are held: writes every held change and drops every held map (see {@link
+   * WriteBackMapState#flushAndDrop}). Call it when no key context is in use.
+   */
+  public void dropAllIfOverBound(Consumer<K> setCurrentKey) throws Exception {
+    int held = 0;
     for (WriteBackMapState<K, ?, ?> map : maps) {
-      map.flushAndDrop(setCurrentKey);
+      held += map.heldKeys();
+    }
+    if (held > maxHeldKeys) {
+      for (WriteBackMapState<K, ?, ?> map : maps) {
+        map.flushAndDrop(setCurrentKey);
+      }
     }
   }
 

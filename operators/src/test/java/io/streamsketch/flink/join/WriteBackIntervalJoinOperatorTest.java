@@ -2,6 +2,7 @@ package io.streamsketch.flink.join;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamsketch.flink.state.KeyedStateKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -14,7 +15,6 @@ import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.co.ProcessJoinFunction;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.operators.co.IntervalJoinOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -72,16 +72,10 @@ class WriteBackIntervalJoinOperatorTest {
     harness.processElement1(new StreamRecord<>("k1:1", 1_000));
     harness.processElement2(new StreamRecord<>("k1:2", 2_000));
     assertThat(harness.extractOutputValues()).containsExactly("k1:1|k1:2@2000");
-    assertThat(keys(harness, "LEFT_BUFFER") + keys(harness, "RIGHT_BUFFER")).as("keys in RocksDB before the barrier").isZero();
+    assertThat(KeyedStateKeys.count(harness, "LEFT_BUFFER") + KeyedStateKeys.count(harness, "RIGHT_BUFFER")).as("keys in RocksDB before the barrier").isZero();
     harness.prepareSnapshotPreBarrier(1);
-    assertThat(keys(harness, "LEFT_BUFFER") + keys(harness, "RIGHT_BUFFER")).as("keys in RocksDB after it").isEqualTo(2);
+    assertThat(KeyedStateKeys.count(harness, "LEFT_BUFFER") + KeyedStateKeys.count(harness, "RIGHT_BUFFER")).as("keys in RocksDB after it").isEqualTo(2);
     harness.close();
-  }
-
-  private static long keys(KeyedTwoInputStreamOperatorTestHarness<String, ?, ?, ?> harness, String state) throws Exception {
-    try (Stream<?> keys = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend().getKeysAndNamespaces(state)) {
-      return keys.count();
-    }
   }
 
   private static List<String> run(Supplier<TwoInputStreamOperator<String, String, String>> operator, Supplier<StateBackend> backend)
@@ -124,7 +118,7 @@ class WriteBackIntervalJoinOperatorTest {
     harness.prepareSnapshotPreBarrier(Long.MAX_VALUE);
     output.addAll(harness.extractOutputValues());
     for (String buffer : List.of("LEFT_BUFFER", "RIGHT_BUFFER")) {
-      assertThat(keys(harness, buffer)).as("keys of %s", buffer).isZero();
+      assertThat(KeyedStateKeys.count(harness, buffer)).as("keys of %s", buffer).isZero();
     }
     assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
     harness.close();

@@ -17,7 +17,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -62,20 +61,14 @@ class WriteBackKeyedCoProcessOperatorTest {
         open(() -> new WriteBackKeyedCoProcessOperator<>(new AdCtrWindows(10 * MINUTE, MINUTE), 100), EmbeddedRocksDBStateBackend::new, null)) {
       harness.processElement1(new StreamRecord<>(impression(1, "a1", 1_000), 1_000));
       harness.processElement1(new StreamRecord<>(impression(2, "a2", 2_000), 2_000));
-      assertThat(keys(harness, "windows")).as("keys in RocksDB before the barrier").isZero();
+      assertThat(KeyedStateKeys.count(harness, "windows")).as("keys in RocksDB before the barrier").isZero();
       harness.prepareSnapshotPreBarrier(1);
-      assertThat(keys(harness, "windows")).as("keys in RocksDB after it").isEqualTo(2);
+      assertThat(KeyedStateKeys.count(harness, "windows")).as("keys in RocksDB after it").isEqualTo(2);
       harness.processWatermark1(new Watermark(Long.MAX_VALUE));
       harness.processWatermark2(new Watermark(Long.MAX_VALUE));
       assertThat(harness.extractOutputValues()).hasSize(2);
       harness.prepareSnapshotPreBarrier(2);
-      assertThat(keys(harness, "windows")).as("keys in RocksDB at the end").isZero();
-    }
-  }
-
-  private static long keys(KeyedTwoInputStreamOperatorTestHarness<String, ?, ?, ?> harness, String state) throws Exception {
-    try (Stream<?> keys = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend().getKeysAndNamespaces(state)) {
-      return keys.count();
+      assertThat(KeyedStateKeys.count(harness, "windows")).as("keys in RocksDB at the end").isZero();
     }
   }
 
@@ -125,7 +118,7 @@ class WriteBackKeyedCoProcessOperatorTest {
     harness.processWatermark2(new Watermark(Long.MAX_VALUE));
     harness.prepareSnapshotPreBarrier(Long.MAX_VALUE);
     harness.extractOutputValues().forEach(result -> output.add(result.toString()));
-    assertThat(keys(harness, "windows")).as("keys of windows").isZero();
+    assertThat(KeyedStateKeys.count(harness, "windows")).as("keys of windows").isZero();
     assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
     harness.close();
     return output;
