@@ -304,11 +304,16 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
     }
   }
 
-  /** The resident timers up to the watermark, then (super) the timer service's, which also emits the watermark. */
+  /**
+   * The resident timers and the timer service's up to the watermark, in time order as one timer service fires them
+   * (a window's firing may need a pane that a later window's purge removes); then (super) the watermark.
+   */
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     Map.Entry<Long, Map<KeyedWindow<K>, Boolean>> due;
     while ((due = residentTimers.firstEntry()) != null && due.getKey() <= mark.getTimestamp()) {
+      // Resident timers are later than the watermark, so the service's before them are due first.
+      timeServiceManager.advanceWatermark(new Watermark(due.getKey() - 1));
       residentTimers.pollFirstEntry();
       residentTimerCount -= due.getValue().size();
       for (Map.Entry<KeyedWindow<K>, Boolean> timer : due.getValue().entrySet()) {

@@ -133,6 +133,33 @@ class PaneWindowOperatorTest {
   }
 
   /**
+   * After a restore, the timers of windows with a restored pane are in Flink's timer service and the later windows'
+   * in memory. One watermark that passes both must fire them in time order: [0, 10m) before [5m, 15m) purges their
+   * shared pane.
+   */
+  @Test
+  void aWatermarkFiresTimersOfTheServiceAndOfMemoryInTimeOrder() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, String> before =
+        harness(countOperator(PaneWindows.sliding(Duration.ofMinutes(10), Duration.ofMinutes(5)), 100), HashMapStateBackend::new)) {
+      before.open();
+      view(before, 1, "p1", MINUTE);
+      before.prepareSnapshotPreBarrier(1);
+      snapshot = before.snapshot(1, 1);
+    }
+    try (KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, String> after =
+        harness(countOperator(PaneWindows.sliding(Duration.ofMinutes(10), Duration.ofMinutes(5)), 100), HashMapStateBackend::new)) {
+      after.initializeState(snapshot);
+      after.open();
+      view(after, 2, "p1", 6 * MINUTE); // the pane [5m, 10m) of [0, 10m) (timers in the service) and [5m, 15m) (in memory)
+      after.processWatermark(20 * MINUTE);
+      assertThat(after.extractOutputValues())
+          .containsExactlyInAnyOrder("p1@-300000=1#0", "p1@0=2#0", "p1@300000=1#0");
+      assertNothingLeft(after);
+    }
+  }
+
+  /**
    * A heap backend keeps the object written at a barrier, and an asynchronous snapshot may still be serializing it:
    * a later element changes a copy, and the written sketch stays as it was until the next barrier.
    */
@@ -330,22 +357,28 @@ class PaneWindowOperatorTest {
       }
     }
 
-    /** {@code events} views of 5 pages, 1 in 10 up to 8 minutes behind; watermarks 2 s behind, every second or so. */
+    /**
+     * {@code events} views of 5 pages, 1 in 10 up to 8 minutes behind; watermarks 2 s behind, every second or so, and
+     * 1 in 8 after a pause of 6 minutes (an idle input), which fires and purges several windows at once.
+     */
     void feed(Random random, int events, int restoreEvery) throws Exception {
       Reference<ACC> reference = new Reference<>(windows, lateness.toMillis(), aggregate, show);
       KeyedOneInputStreamOperatorTestHarness<String, ClickEvent, String> harness = open(null);
       long maxTime = 1_704_067_200_000L;
       long watermark = Long.MIN_VALUE;
+      Random pauses = new Random(7);
+      long watermarkGap = 1_000;
       for (long id = 0; id < events; id++) {
         maxTime += random.nextInt(1_000);
         long time = maxTime - (random.nextInt(10) == 0 ? random.nextInt(8 * (int) MINUTE) : random.nextInt(2_000));
         ClickEvent view = new ClickEvent(id, "u" + random.nextInt(2_000), "p" + random.nextInt(5), EventKind.VIEW, null, time);
         harness.processElement(new StreamRecord<>(view, time));
         reference.element(view, time);
-        if (maxTime - 2_001 >= watermark + 1_000) {
+        if (maxTime - 2_001 >= watermark + watermarkGap) {
           watermark = maxTime - 2_001;
           harness.processWatermark(watermark);
           reference.watermark(watermark);
+          watermarkGap = pauses.nextInt(8) == 0 ? 6 * MINUTE : 1_000;
         }
         if (id % restoreEvery == restoreEvery / 2) {
           harness.prepareSnapshotPreBarrier(id); // a checkpoint that is not restored: written entries stay resident
