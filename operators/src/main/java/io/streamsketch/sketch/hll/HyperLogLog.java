@@ -104,6 +104,9 @@ import java.util.Objects;
  *
  * <p>The HIP change probability is not stored: it is a function of the registers.
  *
+ * <p>{@code HyperLogLogFormat} writes and reads this format. Reading checks every field above; the dense registers
+ * with one OR per 8 bytes for any register of 32 or more, and the exact check only if there is one (see there).
+ *
  * <h2>Bounds</h2>
  *
  * {@link #lowerBound} and {@link #upperBound} with {@code numStdDev = z} are one-sided confidence bounds at the level
