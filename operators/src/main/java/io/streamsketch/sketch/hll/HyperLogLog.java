@@ -6,7 +6,6 @@ import io.streamsketch.sketch.SketchFormatException;
 import io.streamsketch.sketch.hash.MurmurHash3;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
@@ -105,6 +104,9 @@ import java.util.Objects;
  *
  * <p>The HIP change probability is not stored: it is a function of the registers.
  *
+ * <p>{@code HyperLogLogFormat} writes and reads this format. Reading checks every field above; the dense registers
+ * with one OR per 8 bytes for any register of 32 or more, and the exact check only if there is one (see there).
+ *
  * <h2>Bounds</h2>
  *
  * {@link #lowerBound} and {@link #upperBound} with {@code numStdDev = z} are one-sided confidence bounds at the level
@@ -133,24 +135,15 @@ public final class HyperLogLog {
   /** The seed when none is given. */
   public static final long DEFAULT_SEED = 9001L;
 
-  /** The version {@link #toBytes} writes; {@link #fromBytes} reads it and every earlier one. */
-  static final int FORMAT_VERSION = 2;
-  /** Version 1 had no sparse-precision byte: p' was implied to be 25. */
-  static final int FORMAT_VERSION_WITHOUT_SPARSE_PRECISION = 1;
-  /** Precision, sparse precision, seed, mode and HIP estimate, ahead of the sparse or dense data (version 2). */
-  private static final int PAYLOAD_HEADER_BYTES = 1 + 1 + 1 + 8 + 1 + 8;
   /** The largest serialized sketch: dense at {@link #MAX_PRECISION} (a sparse one is at most half that). */
-  public static final int MAX_SERIALIZED_BYTES =
-      SketchFormat.HEADER_BYTES + PAYLOAD_HEADER_BYTES + 3 * (1 << MAX_PRECISION) / 4 + SketchFormat.TRAILER_BYTES;
+  public static final int MAX_SERIALIZED_BYTES = HyperLogLogFormat.MAX_SERIALIZED_BYTES;
   static final int SPARSE_PRECISION = 25;
   private static final double SPARSE_BUCKETS = 1 << SPARSE_PRECISION;
-  private static final int SPARSE_MAX_RANK = 64 - SPARSE_PRECISION + 1;
+  static final int SPARSE_MAX_RANK = 64 - SPARSE_PRECISION + 1;
   /** The rank bits at the sparse precision (its q). */
   private static final int SPARSE_RANK_BITS = 64 - SPARSE_PRECISION;
   /** Ranks below this go to {@link #changeWeightHigh}, the others to {@link #changeWeightLow}. */
   private static final int CHANGE_WEIGHT_SPLIT_RANK = 32;
-  private static final int MODE_SPARSE = 0;
-  private static final int MODE_DENSE = 1;
   private static final int MIN_SPARSE_CAPACITY = 16;
   private static final double ALPHA_INFINITY = 1 / (2 * Math.log(2));
   private static final double REGISTER_RSE_FACTOR = 1.04;
@@ -160,16 +153,16 @@ public final class HyperLogLog {
    * Eight packed registers are exactly six bytes, so the dense merge and the check of read registers take them as the
    * low 48 bits of a little-endian long, and work on all eight 6-bit fields at once (SIMD within a register).
    */
-  private static final VarHandle LONG_LITTLE_ENDIAN =
+  static final VarHandle LONG_LITTLE_ENDIAN =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT_LITTLE_ENDIAN =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle SHORT_LITTLE_ENDIAN =
       MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final int GROUP_BYTES = 6;
-  private static final long GROUP_MASK = (1L << 48) - 1;
+  static final int GROUP_BYTES = 6;
+  static final long GROUP_MASK = (1L << 48) - 1;
   /** Bit 0 of each of the eight 6-bit fields. */
-  private static final long FIELD_LOW_BITS = 0x041041041041L;
+  static final long FIELD_LOW_BITS = 0x041041041041L;
   /** Bit 5, the top bit, of each field. */
   private static final long FIELD_HIGH_BITS = FIELD_LOW_BITS << 5;
   /** Bits 0 to 4 of each field. */
@@ -182,7 +175,10 @@ public final class HyperLogLog {
   private int sparseSize;
   /** Dense mode: packed 6-bit registers; null when sparse. */
   private byte[] dense;
-  /** Dense mode: {@code histogram[r]} = number of registers holding r, for r in [0, 65 − p]. */
+  /**
+   * Dense mode: {@code histogram[r]} = number of registers holding r, for r in [0, 65 − p]; null while sparse, and
+   * while {@link #histogramStale} after dense bytes were read.
+   */
   private int[] histogram;
   /**
    * Dense mode: the smallest register value, the lowest r with {@code histogram[r] > 0}. An item whose rank is not
@@ -211,9 +207,13 @@ public final class HyperLogLog {
   private long changeWeightLow;
 
   private HyperLogLog(int precision, long seed) {
+    this(precision, seed, new int[Math.min(MIN_SPARSE_CAPACITY, maxSparseCapacity(precision))]);
+  }
+
+  private HyperLogLog(int precision, long seed, int[] sparse) {
     this.precision = precision;
     this.seed = seed;
-    this.sparse = new int[Math.min(MIN_SPARSE_CAPACITY, maxSparseCapacity(precision))];
+    this.sparse = sparse;
     this.changeWeightHigh = highChangeWeight(0) << SPARSE_PRECISION;
   }
 
@@ -228,7 +228,7 @@ public final class HyperLogLog {
     return new HyperLogLog(precision, seed);
   }
 
-  private static <E extends RuntimeException> void checkPrecision(
+  static <E extends RuntimeException> void checkPrecision(
       int precision, java.util.function.Function<String, E> error) {
     if (precision < MIN_PRECISION || precision > MAX_PRECISION) {
       throw error.apply("precision must be in [" + MIN_PRECISION + ", " + MAX_PRECISION + "]: " + precision);
@@ -367,7 +367,7 @@ public final class HyperLogLog {
     return old;
   }
 
-  private static int register(byte[] registers, int index) {
+  static int register(byte[] registers, int index) {
     int at = 3 * (index >>> 2);
     int word = (registers[at] & 0xff) | (registers[at + 1] & 0xff) << 8 | (registers[at + 2] & 0xff) << 16;
     return (word >>> (6 * (index & 3))) & 0x3f;
@@ -431,7 +431,7 @@ public final class HyperLogLog {
   }
 
   /** The smallest power-of-two table, at least 16 slots, that holds {@code entries} at load factor 3/4. */
-  private static int sparseCapacityFor(int entries, int precision) {
+  static int sparseCapacityFor(int entries, int precision) {
     int capacity = Math.min(MIN_SPARSE_CAPACITY, maxSparseCapacity(precision));
     while (4 * entries > 3 * capacity) {
       capacity *= 2;
@@ -793,6 +793,15 @@ public final class HyperLogLog {
     return Long.bitCount((((group & FIELD_LOW_FIVE_BITS) + FIELD_LOW_FIVE_BITS) | group) & FIELD_HIGH_BITS);
   }
 
+  /**
+   * The top bit of each 6-bit field set where the field exceeds {@code maxRank}, given {@code headroom}, the broadcast
+   * {@code 63 − maxRank}, which must be below 32: a field exceeds it exactly when its top bit is set and its low five
+   * bits plus the headroom carry into the top bit (no sum leaves its field: 31 + 31 < 64).
+   */
+  static long fieldsAbove(long group, long headroom) {
+    return group & ((group & FIELD_LOW_FIVE_BITS) + headroom) & FIELD_HIGH_BITS;
+  }
+
   private void markHistogramStale() {
     histogramStale = true;
     cachedEstimate = Double.NaN;
@@ -804,8 +813,14 @@ public final class HyperLogLog {
     }
   }
 
-  /** Recounts the histogram from the registers, with the smallest register and, with HIP state, the change weights. */
+  /**
+   * Recounts the histogram from the registers, with the smallest register and, with HIP state, the change weights;
+   * allocates it first for registers just read.
+   */
   private void rebuildHistogram() {
+    if (histogram == null) {
+      histogram = new int[66 - precision];
+    }
     // One histogram per position in a three-byte word, so that equal registers in a row do not wait on each other's
     // increment of the same counter.
     int[] counts = new int[4 << 6];
@@ -891,31 +906,16 @@ public final class HyperLogLog {
 
   /** The serialized size in bytes, envelope included. */
   public int serializedSizeBytes() {
-    return SketchFormat.HEADER_BYTES + payloadBytes() + SketchFormat.TRAILER_BYTES;
-  }
-
-  private int payloadBytes() {
-    return PAYLOAD_HEADER_BYTES + (dense == null ? 4 + 4 * sparseSize : dense.length);
+    return SketchFormat.HEADER_BYTES + HyperLogLogFormat.payloadBytes(this) + SketchFormat.TRAILER_BYTES;
   }
 
   /** Serializes in the format documented on this class. */
   public byte[] toBytes() {
-    SketchFormat.Writer writer = SketchFormat.writer(SketchFamily.HYPERLOGLOG, FORMAT_VERSION, payloadBytes());
-    writer.putByte(precision).putByte(dense == null ? MODE_SPARSE : MODE_DENSE).putByte(SPARSE_PRECISION).putLong(seed);
-    writer.putByte(hipValid ? 1 : 0).putDouble(hipEstimate);
-    if (dense == null) {
-      writer.putInt(sparseSize);
-      for (int entry : sortedSparseEntries()) {
-        writer.putInt(entry);
-      }
-    } else {
-      writer.putBytes(dense);
-    }
-    return writer.finish();
+    return HyperLogLogFormat.write(this);
   }
 
   /** Entries ascending; {@code index << 6 | rank} orders by index since indexes are distinct. */
-  private int[] sortedSparseEntries() {
+  int[] sortedSparseEntries() {
     int[] table = sparse;
     int[] entries = new int[sparseSize];
     // From an empty slot (at load factor 3/4 there is one) round the table, so that no probe run wraps around it.
@@ -950,132 +950,58 @@ public final class HyperLogLog {
    *     sketch
    */
   public static HyperLogLog fromBytes(byte[] bytes) {
-    SketchFormat.Reader reader = SketchFormat.reader(bytes, SketchFamily.HYPERLOGLOG, FORMAT_VERSION);
-    int precision = reader.getByte();
-    checkPrecision(precision, reader::corrupt);
-    int mode = reader.getByte();
-    if (reader.version() > FORMAT_VERSION_WITHOUT_SPARSE_PRECISION) {
-      int sparsePrecision = reader.getByte();
-      if (sparsePrecision != SPARSE_PRECISION) {
-        throw reader.corrupt(
-            "sparse precision " + sparsePrecision + " is not supported: this version reads sparse entries of precision "
-                + SPARSE_PRECISION + " only");
-      }
-    }
-    long seed = reader.getLong();
-    int hipFlag = reader.getByte();
-    double hipEstimate = reader.getDouble();
+    return HyperLogLogFormat.read(bytes);
+  }
+
+  /** The number of sparse entries; for {@link HyperLogLogFormat}. */
+  int sparseSize() {
+    return sparseSize;
+  }
+
+  /** The packed dense registers themselves, not a copy, or null while sparse; for {@link HyperLogLogFormat}. */
+  byte[] denseRegisters() {
+    return dense;
+  }
+
+  boolean hipValid() {
+    return hipValid;
+  }
+
+  double hipEstimate() {
+    return hipEstimate;
+  }
+
+  /** An empty sparse sketch whose table holds {@code entries} without growing; for {@link HyperLogLogFormat}. */
+  static HyperLogLog sparseWithCapacity(int precision, long seed, int entries) {
     HyperLogLog sketch = new HyperLogLog(precision, seed);
-    int occupied;
-    if (mode == MODE_SPARSE) {
-      int count = reader.getInt();
-      if (count < 0 || count > maxSparseEntries(precision)) {
-        throw reader.corrupt(
-            "sparse entry count " + count + " is outside [0, " + maxSparseEntries(precision) + "] for precision "
-                + precision);
-      }
-      reader.checkedCount(count, 4, "sparse entry");
-      sketch.rehashSparse(sparseCapacityFor(count, precision));
-      int previousIndex = -1;
-      for (int i = 0; i < count; i++) {
-        int entry = reader.getInt();
-        int index = entry >>> 6;
-        int rank = entry & 0x3f;
-        if (entry < 0 || index <= previousIndex || rank < 1 || rank > SPARSE_MAX_RANK) {
-          throw reader.corrupt(
-              "sparse entry " + i + " (index " + index + ", rank " + rank + ") is not ascending or has a rank "
-                  + "outside [1, " + SPARSE_MAX_RANK + "]");
-        }
-        previousIndex = index;
-        sketch.addSparse(index, rank);
-      }
-      occupied = count;
-    } else if (mode == MODE_DENSE) {
-      ByteBuffer payload = reader.buffer();
-      int from = payload.position();
-      int length = reader.checkedCount(3 * (1 << precision) / 4, 1, "register byte");
-      // A copy of the range, which the JIT need not zero first, then the check.
-      byte[] registers = Arrays.copyOfRange(bytes, payload.arrayOffset() + from, payload.arrayOffset() + from + length);
-      payload.position(from + length);
-      occupied = checkRegisters(registers, 65 - precision, hipFlag != 0, reader);
-      sketch.sparse = null;
-      sketch.dense = registers;
-      sketch.histogram = new int[66 - precision];
-      sketch.markHistogramStale();
-    } else {
-      throw reader.corrupt("unknown representation " + mode);
-    }
-    reader.end();
-    sketch.readHipState(hipFlag, hipEstimate, occupied, reader);
+    sketch.rehashSparse(sparseCapacityFor(entries, precision));
+    return sketch;
+  }
+
+  /** Adds a sparse entry read from bytes; for {@link HyperLogLogFormat}. */
+  void addSparseEntry(int index, int rank) {
+    addSparse(index, rank);
+  }
+
+  /**
+   * A dense sketch that takes {@code registers} (checked, packed) as its own; its histogram is left to be counted
+   * when first needed (see "Estimators" above). For {@link HyperLogLogFormat}.
+   */
+  static HyperLogLog ofDenseRegisters(int precision, long seed, byte[] registers) {
+    HyperLogLog sketch = new HyperLogLog(precision, seed, null);
+    sketch.dense = registers;
+    sketch.markHistogramStale();
     return sketch;
   }
 
   /**
-   * Checks that no packed register exceeds {@code maxRank}, eight registers per step with no branch, and returns the
-   * number of non-zero ones if {@code countNonZero} (only a sketch with HIP state needs it), else 0. This check is on
-   * every restore from state.
+   * Sets the HIP state read with this sketch's registers, already checked against them, and recomputes the change
+   * weights (dense: when the histogram is rebuilt). For {@link HyperLogLogFormat}.
    */
-  private static int checkRegisters(byte[] registers, int maxRank, boolean countNonZero, SketchFormat.Reader reader) {
-    long headroom = FIELD_LOW_BITS * (63 - maxRank);
-    long tooLarge = 0;
-    int nonZero = 0;
-    int last = registers.length - GROUP_BYTES;
-    // Two loops rather than a branch in one: the count is most of the work.
-    if (countNonZero) {
-      for (int at = 0; at < last; at += GROUP_BYTES) {
-        long group = (long) LONG_LITTLE_ENDIAN.get(registers, at) & GROUP_MASK;
-        tooLarge |= fieldsAbove(group, headroom);
-        nonZero += nonZeroFields(group);
-      }
-    } else {
-      for (int at = 0; at < last; at += GROUP_BYTES) {
-        tooLarge |= fieldsAbove((long) LONG_LITTLE_ENDIAN.get(registers, at) & GROUP_MASK, headroom);
-      }
-    }
-    long group = (long) LONG_LITTLE_ENDIAN.get(registers, last - 2) >>> 16;
-    tooLarge |= fieldsAbove(group, headroom);
-    nonZero += countNonZero ? nonZeroFields(group) : 0;
-    if (tooLarge != 0) {
-      for (int index = 0; ; index++) {
-        int rank = register(registers, index);
-        if (rank > maxRank) {
-          throw reader.corrupt("register " + index + " holds " + rank + ", more than " + maxRank);
-        }
-      }
-    }
-    return nonZero;
-  }
-
-  /**
-   * The top bit of each 6-bit field set where the field exceeds {@code maxRank}, given {@code headroom}, the broadcast
-   * {@code 63 − maxRank}, which must be below 32: a field exceeds it exactly when its top bit is set and its low five
-   * bits plus the headroom carry into the top bit (no sum leaves its field: 31 + 31 < 64).
-   */
-  static long fieldsAbove(long group, long headroom) {
-    return group & ((group & FIELD_LOW_FIVE_BITS) + headroom) & FIELD_HIGH_BITS;
-  }
-
-  /**
-   * Checks and sets the HIP state read for this sketch's registers, of which {@code occupied} are non-zero (sparse
-   * entries), and recomputes the change weights (dense: when the histogram is rebuilt).
-   */
-  private void readHipState(int hipFlag, double estimate, int occupied, SketchFormat.Reader reader) {
-    if (hipFlag == 0) {
-      if (Double.doubleToRawLongBits(estimate) != 0) {
-        throw reader.corrupt("HIP estimate " + estimate + " without HIP state, expected 0");
-      }
+  void restoreHipState(boolean valid, double estimate) {
+    if (!valid) {
       invalidateHip();
       return;
-    }
-    if (hipFlag != 1) {
-      throw reader.corrupt("HIP state flag " + hipFlag + " is neither 0 nor 1");
-    }
-    // Each state change adds at least 1, and each sparse entry or non-zero register took one.
-    if (!Double.isFinite(estimate) || estimate < occupied
-        || (occupied == 0 && Double.doubleToRawLongBits(estimate) != 0)) {
-      throw reader.corrupt(
-          "HIP estimate " + estimate + " is not finite, below the " + occupied + " occupied "
-              + (dense == null ? "sparse entries" : "registers") + " or non-zero for an empty sketch");
     }
     hipEstimate = estimate;
     if (dense == null) {

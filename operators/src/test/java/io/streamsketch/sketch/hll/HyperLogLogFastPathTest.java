@@ -206,6 +206,69 @@ class HyperLogLogFastPathTest {
         .isEqualTo(occupied);
   }
 
+  @Test
+  void theBlockFiltersOfTheRegisterCheckMatchTheirScalarDefinition() {
+    // One register of every value at every position of a 24-byte block, the others random below 32 (or below 48).
+    SplittableRandom random = new SplittableRandom(13);
+    for (int position = 0; position < 32; position++) {
+      for (int value = 0; value < 64; value++) {
+        for (int othersBelow : new int[] {32, 48}) {
+          java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(48);
+          for (int index = 0; index < 64; index++) {
+            setRegister(block, 0, index, random.nextInt(othersBelow));
+          }
+          setRegister(block, 0, 32 + position, value);
+          byte[] registers = block.array();
+          boolean any32 = false;
+          boolean any48 = false;
+          for (int index = 0; index < 64; index++) {
+            any32 |= HyperLogLog.register(registers, index) >= 32;
+            any48 |= HyperLogLog.register(registers, index) >= 48;
+          }
+          String what = value + " at " + position;
+          assertThat(HyperLogLogFormat.hasRegisterOfAtLeast32(registers)).as(what).isEqualTo(any32);
+          assertThat(HyperLogLogFormat.hasRegisterOfAtLeast48(registers)).as(what).isEqualTo(any48);
+        }
+      }
+    }
+  }
+
+  @Test
+  void registersFromThirtyTwoToTheMaximumPassTheFiltersAndReadAsWritten() {
+    SplittableRandom random = new SplittableRandom(17);
+    for (int precision : PRECISIONS) {
+      int m = 1 << precision;
+      byte[] valid = randomDense(precision, random).toBytes();
+      for (int rank = 32; rank <= 65 - precision; rank++) {
+        int index = random.nextInt(m);
+        int value = rank;
+        byte[] edited = editedWithValidChecksum(valid, b -> setRegister(b, 24, index, value));
+        HyperLogLog read = HyperLogLog.fromBytes(edited);
+        assertThat(read.registerValues()[index]).isEqualTo(rank);
+        assertThat(read.toBytes()).isEqualTo(edited);
+      }
+    }
+  }
+
+  @Test
+  void aHipEstimateOfAtLeastMIsStillRejectedForEmptyRegisters() {
+    // An estimate of m or more exceeds any count of non-zero registers, so that count is not taken; an empty sketch
+    // with a non-zero estimate must still fail.
+    HyperLogLog sketch = randomDense(8, new SplittableRandom(19));
+    byte[] valid = sketch.toBytes();
+    assertThat(valid[15]).isEqualTo((byte) 1);
+    assertThat(sketch.estimate()).isGreaterThanOrEqualTo(256);
+    byte[] zeros = editedWithValidChecksum(valid, b -> {
+      for (int at = 24; at < valid.length - 4; at++) {
+        b.put(at, (byte) 0);
+      }
+    });
+    assertThatThrownBy(() -> HyperLogLog.fromBytes(zeros))
+        .isInstanceOf(SketchFormatException.class)
+        .hasMessageContaining("non-zero for an empty sketch");
+    assertThat(HyperLogLog.fromBytes(editedWithValidChecksum(zeros, b -> b.putDouble(16, 0))).isEmpty()).isTrue();
+  }
+
   /** Sets packed register {@code index} of the dense registers starting at byte {@code from}. */
   private static void setRegister(java.nio.ByteBuffer bytes, int from, int index, int rank) {
     int at = from + 3 * (index >>> 2);
