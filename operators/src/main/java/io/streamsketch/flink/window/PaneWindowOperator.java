@@ -130,8 +130,8 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
 
   /**
    * @param accumulatorSerializer the accumulators' serializer, explicit so that state never falls back to Kryo
-   * @param maxHeldPanes the most (key, pane) accumulators and (key, window) firing numbers held in memory before all
-   *     are written to keyed state and dropped, at least 1
+   * @param maxHeldPanes the most (key, pane) accumulators, (key, window) firing numbers and timers held in memory
+   *     before all are written to keyed state and the timer service and dropped, at least 1
    * @param readsWindowOperatorContents whether windows also merge a restored window operator's "window-contents"
    */
   public PaneWindowOperator(
