@@ -88,8 +88,7 @@ public final class SkipReservoir<T> {
 
   private int k;
   private long itemsSeen;
-  /** The sample, in slot order; always a list of this reservoir's own, which merges and shrinks edit in place. */
-  private ArrayList<T> items;
+  private List<T> items;
   /** Algorithm L's W: the k-th smallest key of the items seen; 0 while filling. */
   private double threshold;
   /** The 1-based index of the next item to store: itemsSeen + 1 while filling, then past the pending skip. */
@@ -98,7 +97,7 @@ public final class SkipReservoir<T> {
   private long randomDraws;
 
   private SkipReservoir(
-      int k, long itemsSeen, ArrayList<T> items, double threshold, long nextStoredIndex, RandomGenerator random) {
+      int k, long itemsSeen, List<T> items, double threshold, long nextStoredIndex, RandomGenerator random) {
     this.k = k;
     this.itemsSeen = itemsSeen;
     this.items = items;
@@ -181,7 +180,7 @@ public final class SkipReservoir<T> {
       shrinkTo(mergedK);
       other.items.forEach(this::update);
     } else if (itemsSeen <= k) {
-      ArrayList<T> ownStream = items;
+      List<T> ownStream = items;
       k = other.k;
       itemsSeen = other.itemsSeen;
       items = new ArrayList<>(other.items);
@@ -190,22 +189,22 @@ public final class SkipReservoir<T> {
       shrinkTo(mergedK);
       ownStream.forEach(this::update);
     } else {
-      // Slot by slot, from this side with probability remaining own / remaining items; without a branch, which would
-      // be mispredicted about every other slot.
       long remainingOwn = itemsSeen;
-      long remaining = itemsSeen + other.itemsSeen;
+      long remainingOther = other.itemsSeen;
+      int fromOwn = 0;
       for (int slot = 0; slot < mergedK; slot++) {
-        // 1 if the draw is below remainingOwn (both are non-negative longs), else 0.
-        remainingOwn -= (nextLong(remaining - slot) - remainingOwn) >>> 63;
+        if (nextLong(remainingOwn + remainingOther) < remainingOwn) {
+          fromOwn++;
+          remainingOwn--;
+        } else {
+          remainingOther--;
+        }
       }
-      int fromOwn = (int) (itemsSeen - remainingOwn);
-      // This side's list is this reservoir's own: its chosen items are kept in place, the other's appended.
-      keepUniformSubset(fromOwn);
-      List<T> otherPool = new ArrayList<>(other.items);
-      moveUniformSubsetToFront(otherPool, mergedK - fromOwn);
-      items.addAll(otherPool.subList(0, mergedK - fromOwn));
+      List<T> merged = uniformSubset(items, fromOwn);
+      merged.addAll(uniformSubset(other.items, mergedK - fromOwn));
       k = mergedK;
       itemsSeen += other.itemsSeen;
+      items = merged;
       restartSkips();
     }
   }
@@ -326,7 +325,7 @@ public final class SkipReservoir<T> {
     }
     // Each item takes at least 1 fixed or 4 length bytes, so the count is checked before allocating for it.
     int minItemBytes = itemLength == VARIABLE_LENGTH ? Integer.BYTES : itemLength;
-    ArrayList<T> items = new ArrayList<>(reader.checkedCount(sampleSize, minItemBytes, "item"));
+    List<T> items = new ArrayList<>(reader.checkedCount(sampleSize, minItemBytes, "item"));
     ByteBuffer in = reader.buffer();
     for (int i = 0; i < sampleSize; i++) {
       int length = itemLength;
@@ -358,27 +357,20 @@ public final class SkipReservoir<T> {
     }
     k = newK;
     if (items.size() > newK) {
-      keepUniformSubset(newK);
+      items = uniformSubset(items, newK);
     }
     if (itemsSeen >= newK) {
       restartSkips();
     }
   }
 
-  /** Keeps {@code size} of the sample's items, chosen uniformly without replacement, in place. */
-  private void keepUniformSubset(int size) {
-    moveUniformSubsetToFront(items, size);
-    items.subList(size, items.size()).clear();
-  }
-
-  /**
-   * Moves {@code size} items chosen uniformly without replacement from {@code pool} to its front, in the order chosen:
-   * a partial Fisher–Yates shuffle.
-   */
-  private void moveUniformSubsetToFront(List<?> pool, int size) {
+  /** {@code size} items chosen uniformly without replacement from {@code from}, by a partial Fisher–Yates shuffle. */
+  private List<T> uniformSubset(List<? extends T> from, int size) {
+    List<T> pool = new ArrayList<>(from);
     for (int i = 0; i < size; i++) {
       Collections.swap(pool, i, i + nextSlot(pool.size() - i));
     }
+    return new ArrayList<>(pool.subList(0, size));
   }
 
   /** Sets W and the pending skip to a fresh draw of Algorithm L's state after {@code itemsSeen >= k} items. */
@@ -435,16 +427,14 @@ public final class SkipReservoir<T> {
     return 1.0 - random.nextDouble();
   }
 
-  /** Uniform on [0, bound), for bound ≥ 1 (see {@link BoundedRandom}). */
   private int nextSlot(int bound) {
     randomDraws++;
-    return BoundedRandom.nextInt(random, bound);
+    return random.nextInt(bound);
   }
 
-  /** Uniform on [0, bound), for bound ≥ 1 (see {@link BoundedRandom}). */
   private long nextLong(long bound) {
     randomDraws++;
-    return BoundedRandom.nextLong(random, bound);
+    return random.nextLong(bound);
   }
 
   private long nextLong() {
