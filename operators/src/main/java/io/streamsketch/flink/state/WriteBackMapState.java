@@ -17,13 +17,16 @@ import org.apache.flink.api.common.state.MapState;
  * A key that is new in this run is known to have nothing in the state and is not read from it; after a restore, and
  * after {@link #flushAndDrop}, a key's first access reads its map from the state once.
  *
- * <p>A key whose map becomes empty before it was ever written is forgotten at once, so memory holds the keys with
- * entries (and, until the next flush, those with entries to delete from the state).
+ * <p>Memory holds the keys with entries (and, until the next flush, those with entries to delete from the state): a
+ * read of a key without entries holds nothing, and a key whose map becomes empty before it was ever written is
+ * forgotten at once. (An interval join reads the other side's buffer of every element's key, mostly empty.)
  */
 public final class WriteBackMapState<K, UK, UV> implements MapState<UK, UV> {
   private final MapState<UK, UV> state;
   private final Supplier<K> currentKey;
   private final Map<K, Held<UK, UV>> held = new HashMap<>();
+  /** What a read of a key without entries sees; never changed. */
+  private final Held<UK, UV> none = new Held<>();
   /** Whether the state may hold maps of keys that are not held (restored, or dropped). */
   private boolean stateMayHoldOthers;
 
@@ -46,19 +49,39 @@ public final class WriteBackMapState<K, UK, UV> implements MapState<UK, UV> {
     this.stateMayHoldOthers = restored;
   }
 
-  private Held<UK, UV> current() throws Exception {
-    K key = currentKey.get();
-    Held<UK, UV> map = held.get(key);
-    if (map == null) {
-      map = new Held<>();
-      if (stateMayHoldOthers) {
-        for (Map.Entry<UK, UV> entry : state.entries()) {
-          map.entries.put(entry.getKey(), entry.getValue());
-        }
-        map.stored = !map.entries.isEmpty();
-      }
-      held.put(key, map);
+  /** The current key's map to read: held, or read from the state (and held if it has entries), or {@link #none}. */
+  private Held<UK, UV> reading() throws Exception {
+    Held<UK, UV> map = held.get(currentKey.get());
+    if (map == null && stateMayHoldOthers) {
+      map = readFromState();
     }
+    return map == null ? none : map;
+  }
+
+  /** The current key's map to change, held from now on. */
+  private Held<UK, UV> changing() throws Exception {
+    Held<UK, UV> map = held.get(currentKey.get());
+    if (map == null) {
+      map = stateMayHoldOthers ? readFromState() : null;
+      if (map == null) {
+        map = new Held<>();
+        held.put(currentKey.get(), map);
+      }
+    }
+    return map;
+  }
+
+  /** The current key's map in the state, held; null if it has no entries. */
+  private Held<UK, UV> readFromState() throws Exception {
+    Held<UK, UV> map = new Held<>();
+    for (Map.Entry<UK, UV> entry : state.entries()) {
+      map.entries.put(entry.getKey(), entry.getValue());
+    }
+    if (map.entries.isEmpty()) {
+      return null;
+    }
+    map.stored = true;
+    held.put(currentKey.get(), map);
     return map;
   }
 
@@ -71,12 +94,12 @@ public final class WriteBackMapState<K, UK, UV> implements MapState<UK, UV> {
 
   @Override
   public UV get(UK key) throws Exception {
-    return current().entries.get(key);
+    return reading().entries.get(key);
   }
 
   @Override
   public void put(UK key, UV value) throws Exception {
-    Held<UK, UV> map = current();
+    Held<UK, UV> map = changing();
     map.entries.put(key, value);
     map.changed.add(key);
   }
@@ -90,32 +113,32 @@ public final class WriteBackMapState<K, UK, UV> implements MapState<UK, UV> {
 
   @Override
   public void remove(UK key) throws Exception {
-    Held<UK, UV> map = current();
+    Held<UK, UV> map = reading();
     if (map.entries.remove(key) != null) {
       map.changed.add(key);
+      forgetIfEmpty(map);
     }
-    forgetIfEmpty(map);
   }
 
   @Override
   public boolean contains(UK key) throws Exception {
-    return current().entries.containsKey(key);
+    return reading().entries.containsKey(key);
   }
 
   /** Read-only, as {@link #keys}, {@link #values} and {@link #iterator}: a change must go through put or remove. */
   @Override
   public Iterable<Map.Entry<UK, UV>> entries() throws Exception {
-    return Collections.unmodifiableMap(current().entries).entrySet();
+    return Collections.unmodifiableMap(reading().entries).entrySet();
   }
 
   @Override
   public Iterable<UK> keys() throws Exception {
-    return Collections.unmodifiableMap(current().entries).keySet();
+    return Collections.unmodifiableMap(reading().entries).keySet();
   }
 
   @Override
   public Iterable<UV> values() throws Exception {
-    return Collections.unmodifiableMap(current().entries).values();
+    return Collections.unmodifiableMap(reading().entries).values();
   }
 
   @Override
@@ -125,16 +148,18 @@ public final class WriteBackMapState<K, UK, UV> implements MapState<UK, UV> {
 
   @Override
   public boolean isEmpty() throws Exception {
-    return current().entries.isEmpty();
+    return reading().entries.isEmpty();
   }
 
   @Override
   public void clear() {
     try {
-      Held<UK, UV> map = current();
-      map.changed.addAll(map.entries.keySet());
-      map.entries.clear();
-      forgetIfEmpty(map);
+      Held<UK, UV> map = reading();
+      if (!map.entries.isEmpty()) {
+        map.changed.addAll(map.entries.keySet());
+        map.entries.clear();
+        forgetIfEmpty(map);
+      }
     } catch (Exception e) {
       throw new IllegalStateException("reading the state of the current key failed", e);
     }
