@@ -37,10 +37,11 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * <p>A {@link io.streamsketch.flink.aggregate.LocalWindowAggregator} folds each subtask's views into one sketch per
  * (page, window) in heap and flushes them at the watermark that fires the window and before each checkpoint; keyed
  * pane windows merge the partials in memory per page and, keyed by {@value UniqueVisitors#ALL_PAGES}, into the global
- * sketch (the union of the pages' sketches is the sketch of all users), and write keyed state before checkpoints. {@code --exact} runs the exact equivalent instead, a
- * {@code MapState} of users per (page, window), for comparison; {@code --verify} adds to each result the exact count
- * and a DataSketches HLL estimate over the same windows ({@link UniqueVisitorsVerifier}). {@code --slide} slides the
- * windows instead, over shared panes ({@link io.streamsketch.flink.window.PaneWindowOperator}).
+ * sketch (the union of the pages' sketches is the sketch of all users), and write keyed state before checkpoints.
+ * {@code --exact} runs the exact equivalent instead, a {@code MapState} of users per (page, window), for comparison;
+ * {@code --verify} adds to each result the exact count and a DataSketches HLL estimate over the same windows ({@link
+ * UniqueVisitorsVerifier}). {@code --slide} slides the windows instead, over shared panes ({@link
+ * io.streamsketch.flink.window.PaneWindowOperator}).
  */
 public final class UniqueVisitorsJob implements JobCommand {
   public static final String NAME = "unique-visitors";
