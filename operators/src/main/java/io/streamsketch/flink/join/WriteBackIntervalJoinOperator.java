@@ -2,6 +2,7 @@ package io.streamsketch.flink.join;
 
 import io.streamsketch.flink.state.WriteBackKeyedStateStore;
 import io.streamsketch.flink.state.WriteBackMapState;
+import io.streamsketch.flink.state.WriteBackTimerService;
 import java.time.Duration;
 import java.util.OptionalLong;
 import org.apache.flink.api.common.state.KeyedStateStore;
@@ -14,14 +15,18 @@ import org.apache.flink.runtime.state.StatePartitionStreamProvider;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.co.ProcessJoinFunction;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.co.IntervalJoinOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Flink's {@link IntervalJoinOperator}, the same joins, state and timers, with its two buffers behind a {@link
- * WriteBackMapState} on a state backend that copies what it stores (RocksDB): each element's read of the other side's
- * buffer (an iterator seek on RocksDB) and read-modify-write of its own are in memory, and the buffers' changes reach
- * the state before every checkpoint barrier, or all at once when more than {@code maxHeldKeys} keys are held. Its
+ * WriteBackMapState} and its cleanup timers in a {@link WriteBackTimerService} on a state backend that copies what it
+ * stores (RocksDB): each element's read of the other side's buffer (an iterator seek on RocksDB), read-modify-write of
+ * its own and cleanup timer are in memory, and the buffers' changes and the timers reach the state before every
+ * checkpoint barrier, or all at once when more than {@code maxHeldKeys} keys (or timers) are held. Its
  * state is the operator's own, so a savepoint of {@code intervalJoin(...)} restores into it under the same uid and
  * back. On the heap backend, which stores the objects themselves, it is Flink's operator unchanged.
  */
@@ -31,6 +36,9 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
   private final int maxHeldKeys;
   /** The buffers' store on a backend that copies what it stores, else null. */
   private transient WriteBackKeyedStateStore<K> writeBack;
+  /** The cleanup timers, held in memory when the buffers are (writeBack not null), else null. */
+  private transient WriteBackTimerService<K, ?> timers;
+  private transient boolean restored;
 
   WriteBackIntervalJoinOperator(
       long lowerBound, long upperBound, TypeSerializer<T1> leftSerializer, TypeSerializer<T2> rightSerializer,
@@ -46,7 +54,8 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
    * As {@code left.intervalJoin(right).between(lower, upper).process(function, resultType)}: both bounds inclusive,
    * no late side outputs (an element behind the watermark joins nothing, as there).
    *
-   * @param maxHeldKeys the most keys whose buffers a subtask holds before it writes and drops them all, at least 1
+   * @param maxHeldKeys the most keys whose buffers, and the most cleanup timers, a subtask holds before it writes and
+   *     drops them all, at least 1
    */
   public static <K, T1, T2, OUT> SingleOutputStreamOperator<OUT> join(
       KeyedStream<T1, K> left, KeyedStream<T2, K> right, Duration lower, Duration upper,
@@ -66,12 +75,46 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
 
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
+    restored = context.isRestored();
     if (getKeyedStateBackend().isSafeToReuseKVState()) {
       writeBack = new WriteBackKeyedStateStore<>(context.getKeyedStateStore(), this::currentKey, context.isRestored(), maxHeldKeys);
       super.initializeState(new WriteBackContext(context));
     } else {
       super.initializeState(context);
     }
+  }
+
+  /** Flink's operator asks for its cleanup timers' service in {@link #open}: with write-back, one holding them. */
+  @Override
+  public <KK, N> InternalTimerService<N> getInternalTimerService(
+      String name, TypeSerializer<N> namespaceSerializer, Triggerable<KK, N> triggerable) {
+    InternalTimerService<N> service = super.getInternalTimerService(name, namespaceSerializer, triggerable);
+    if (writeBack == null) {
+      return service;
+    }
+    @SuppressWarnings("unchecked")
+    Triggerable<K, N> join = (Triggerable<K, N>) triggerable;
+    WriteBackTimerService<K, N> held = new WriteBackTimerService<>(service, join, this::currentKey, this::setCurrentKey, maxHeldKeys);
+    timers = held;
+    return held;
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    if (timers != null && restored) {
+      timers.boundByServiceTimers();
+    }
+  }
+
+  /** The held timers up to the watermark, in time order with the service's, then (super) the service's and the mark. */
+  @Override
+  public void processWatermark(Watermark mark) throws Exception {
+    if (timers != null) {
+      timers.fireUpTo(mark.getTimestamp(), time -> timeServiceManager.advanceWatermark(new Watermark(time)));
+      dropAllIfOverBound();
+    }
+    super.processWatermark(mark);
   }
 
   @Override
@@ -90,6 +133,7 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     if (writeBack != null) {
       writeBack.flush(this::setCurrentKey);
+      timers.writeToService();
     }
     super.prepareSnapshotPreBarrier(checkpointId);
   }
@@ -97,6 +141,7 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
   private void dropAllIfOverBound() throws Exception {
     if (writeBack != null) {
       writeBack.dropAllIfOverBound(this::setCurrentKey);
+      timers.moveAllToServiceIfOverBound();
     }
   }
 

@@ -66,15 +66,22 @@ class WriteBackIntervalJoinOperatorTest {
   }
 
   @Test
-  void onRocksDbTheBuffersAreWrittenAtTheBarrier() throws Exception {
+  void onRocksDbTheBuffersAndTimersAreWrittenAtTheBarrier() throws Exception {
     KeyedTwoInputStreamOperatorTestHarness<String, String, String, String> harness =
         open(() -> new WriteBackIntervalJoinOperator<>(LOWER, UPPER, StringSerializer.INSTANCE, StringSerializer.INSTANCE, new Pair(), 100), EmbeddedRocksDBStateBackend::new, null);
     harness.processElement1(new StreamRecord<>("k1:1", 1_000));
     harness.processElement2(new StreamRecord<>("k1:2", 2_000));
     assertThat(harness.extractOutputValues()).containsExactly("k1:1|k1:2@2000");
     assertThat(KeyedStateKeys.count(harness, "LEFT_BUFFER") + KeyedStateKeys.count(harness, "RIGHT_BUFFER")).as("keys in RocksDB before the barrier").isZero();
+    assertThat(harness.numEventTimeTimers()).as("timers in RocksDB before the barrier").isZero();
     harness.prepareSnapshotPreBarrier(1);
     assertThat(KeyedStateKeys.count(harness, "LEFT_BUFFER") + KeyedStateKeys.count(harness, "RIGHT_BUFFER")).as("keys in RocksDB after it").isEqualTo(2);
+    assertThat(harness.numEventTimeTimers()).as("cleanup timers in RocksDB after it").isEqualTo(2);
+    harness.processWatermark1(new Watermark(20_000));
+    harness.processWatermark2(new Watermark(20_000));
+    assertThat(harness.numEventTimeTimers()).as("timers after the cleanup").isZero();
+    harness.prepareSnapshotPreBarrier(2);
+    assertThat(KeyedStateKeys.count(harness, "LEFT_BUFFER") + KeyedStateKeys.count(harness, "RIGHT_BUFFER")).as("keys after the cleanup and the next barrier").isZero();
     harness.close();
   }
 
