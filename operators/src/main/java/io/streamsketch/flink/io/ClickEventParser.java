@@ -28,6 +28,12 @@ public final class ClickEventParser {
    * @throws MalformedEventException with a reason a person can act on
    */
   public static ClickEvent parse(byte[] utf8) {
+    ClickEvent canonical = CanonicalEventLine.parse(utf8);
+    return canonical != null ? canonical : parseAnyShape(utf8);
+  }
+
+  /** {@link #parse(byte[])} with Jackson, which reads JSON of any shape. */
+  static ClickEvent parseAnyShape(byte[] utf8) {
     if (isAscii(utf8)) {
       // ASCII is valid UTF-8 that Jackson reads as it is: no decoding pass, no String copy of the line.
       return parse(utf8, null);
@@ -113,6 +119,15 @@ public final class ClickEventParser {
     require(pageId, "pageId");
     require(kind, "kind");
     require(eventTime, "eventTime");
+    return validated(eventId, userId, pageId, kind, adId, eventTime);
+  }
+
+  /**
+   * The event of these values, which every line has once read, if they are valid.
+   *
+   * @throws MalformedEventException with a reason a person can act on
+   */
+  static ClickEvent validated(long eventId, String userId, String pageId, EventKind kind, String adId, long eventTime) {
     if (eventTime < ClickEvent.MIN_EVENT_TIME || eventTime > ClickEvent.MAX_EVENT_TIME) {
       throw new MalformedEventException(
           "eventTime "
