@@ -3,6 +3,7 @@ package io.streamsketch.flink.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsketch.flink.state.KeyedStateKeys;
+import io.streamsketch.flink.state.WriteBackConfigurations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -12,7 +13,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.co.ProcessJoinFunction;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
@@ -37,12 +37,7 @@ class WriteBackIntervalJoinOperatorTest {
   private static final long UPPER = 10_000;
 
   static Stream<Arguments> configurations() {
-    List<Supplier<StateBackend>> backends = List.of(EmbeddedRocksDBStateBackend::new, HashMapStateBackend::new);
-    return backends.stream()
-        .flatMap(
-            backend ->
-                Stream.of(10_000, 3)
-                    .map(bound -> Arguments.of(backend.get().getClass().getSimpleName() + ", " + bound + " keys held", backend, bound)));
+    return WriteBackConfigurations.backendsAndBounds(3, "keys");
   }
 
   /** Joins "key:id" elements into "left|right@timestamp". */

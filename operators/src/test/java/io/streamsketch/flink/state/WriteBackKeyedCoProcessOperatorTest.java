@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
@@ -37,12 +36,7 @@ class WriteBackKeyedCoProcessOperatorTest {
   private static final long MINUTE = 60_000;
 
   static Stream<Arguments> configurations() {
-    List<Supplier<StateBackend>> backends = List.of(EmbeddedRocksDBStateBackend::new, HashMapStateBackend::new);
-    return backends.stream()
-        .flatMap(
-            backend ->
-                Stream.of(10_000, 4)
-                    .map(bound -> Arguments.of(backend.get().getClass().getSimpleName() + ", " + bound + " keys held", backend, bound)));
+    return WriteBackConfigurations.backendsAndBounds(4, "keys");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -12,7 +12,6 @@ import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
@@ -35,12 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class WriteBackTimerServiceTest {
   static Stream<Arguments> configurations() {
-    List<Supplier<StateBackend>> backends = List.of(EmbeddedRocksDBStateBackend::new, HashMapStateBackend::new);
-    return backends.stream()
-        .flatMap(
-            backend ->
-                Stream.of(10_000, 3)
-                    .map(bound -> Arguments.of(backend.get().getClass().getSimpleName() + ", " + bound + " timers held", backend, bound)));
+    return WriteBackConfigurations.backendsAndBounds(3, "timers");
   }
 
   /**

@@ -1,0 +1,29 @@
+package io.streamsketch.flink.state;
+
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.junit.jupiter.params.provider.Arguments;
+
+/** The configurations a write-back test runs in: each state backend with a large and with a small bound. */
+public final class WriteBackConfigurations {
+  private WriteBackConfigurations() {}
+
+  /**
+   * Arguments (name, backend, bound): RocksDB, where write-back holds state, and the heap, where it does not, each
+   * with a bound too large to reach and with {@code smallBound}, which the test's input exceeds often.
+   *
+   * @param held what the bound counts, for the test's name ("keys", "timers")
+   */
+  public static Stream<Arguments> backendsAndBounds(int smallBound, String held) {
+    List<Supplier<StateBackend>> backends = List.of(EmbeddedRocksDBStateBackend::new, HashMapStateBackend::new);
+    return backends.stream()
+        .flatMap(
+            backend ->
+                Stream.of(10_000, smallBound)
+                    .map(bound -> Arguments.of(backend.get().getClass().getSimpleName() + ", " + bound + " " + held + " held", backend, bound)));
+  }
+}
