@@ -98,7 +98,11 @@ public final class Json {
 
   @Override
   public String toString() {
-    return out + "}";
+    // One copy of the builder, not two (a String of it, then the String with "}"); it stays open for more fields.
+    int open = out.length();
+    String object = out.append('}').toString();
+    out.setLength(open);
+    return object;
   }
 
   private void numbers(double[] values) {

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Every string value, with or without characters to escape, reads back unchanged with a JSON parser. */
+/**
+ * Every string value, with or without characters to escape, reads back unchanged with a JSON parser; an object can be
+ * written out and then extended.
+ */
 class JsonTest {
   private static final String CHARACTERS = "ab\"\\\n\r\t\u0001\u001f \u00e9\u20ac/}{,:";
 
@@ -33,5 +36,12 @@ class JsonTest {
         assertThat(parser.nextToken()).isEqualTo(JsonToken.END_OBJECT);
       }
     }
+  }
+
+  @Test
+  void anObjectWrittenOutStaysOpenForMoreFields() {
+    Json object = Json.object().field("a", 1L);
+    assertThat(object.toString()).isEqualTo(object.toString()).isEqualTo("{\"a\":1}");
+    assertThat(object.field("b", "x").toString()).isEqualTo("{\"a\":1,\"b\":\"x\"}");
   }
 }

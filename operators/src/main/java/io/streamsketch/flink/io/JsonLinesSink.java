@@ -46,7 +46,8 @@ public final class JsonLinesSink {
 
     @Override
     public void addElement(T element) throws IOException {
-      buffer.write((toJson.apply(element) + '\n').getBytes(StandardCharsets.UTF_8));
+      buffer.write(toJson.apply(element).getBytes(StandardCharsets.UTF_8));
+      buffer.write('\n');
     }
 
     @Override
