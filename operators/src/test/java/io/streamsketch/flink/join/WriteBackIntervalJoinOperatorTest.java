@@ -3,7 +3,7 @@ package io.streamsketch.flink.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamsketch.flink.state.KeyedStateKeys;
-import io.streamsketch.flink.state.WriteBackConfigurations;
+import io.streamsketch.flink.state.WriteBackTests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -37,7 +37,7 @@ class WriteBackIntervalJoinOperatorTest {
   private static final long UPPER = 10_000;
 
   static Stream<Arguments> configurations() {
-    return WriteBackConfigurations.backendsAndBounds(3, "keys");
+    return WriteBackTests.backendsAndBounds(3, "keys");
   }
 
   /** Joins "key:id" elements into "left|right@timestamp". */
@@ -101,13 +101,8 @@ class WriteBackIntervalJoinOperatorTest {
         harness.processWatermark1(new Watermark(watermark));
         harness.processWatermark2(new Watermark(watermark));
       }
-      if (id % 1_000 == 300) {
-        harness.prepareSnapshotPreBarrier(id); // a checkpoint that is not restored
-        harness.snapshot(id, id);
-      }
-      if (id % 1_000 == 999) {
-        harness.prepareSnapshotPreBarrier(id); // as the task does before a snapshot (the harness does not)
-        OperatorSubtaskState snapshot = harness.snapshot(id, id);
+      OperatorSubtaskState snapshot = WriteBackTests.checkpoint(harness, id);
+      if (snapshot != null) {
         output.addAll(harness.extractOutputValues());
         harness.close();
         harness = open(operator, backend, snapshot);

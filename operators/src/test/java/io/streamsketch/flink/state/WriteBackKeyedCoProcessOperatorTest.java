@@ -36,7 +36,7 @@ class WriteBackKeyedCoProcessOperatorTest {
   private static final long MINUTE = 60_000;
 
   static Stream<Arguments> configurations() {
-    return WriteBackConfigurations.backendsAndBounds(4, "keys");
+    return WriteBackTests.backendsAndBounds(4, "keys");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -94,13 +94,8 @@ class WriteBackKeyedCoProcessOperatorTest {
         harness.processWatermark1(new Watermark(watermark));
         harness.processWatermark2(new Watermark(watermark));
       }
-      if (id % 1_000 == 300) {
-        harness.prepareSnapshotPreBarrier(id); // a checkpoint that is not restored
-        harness.snapshot(id, id);
-      }
-      if (id % 1_000 == 999) {
-        harness.prepareSnapshotPreBarrier(id); // as the task does before a snapshot (the harness does not)
-        OperatorSubtaskState snapshot = harness.snapshot(id, id);
+      OperatorSubtaskState snapshot = WriteBackTests.checkpoint(harness, id);
+      if (snapshot != null) {
         harness.extractOutputValues().forEach(result -> output.add(result.toString()));
         harness.close();
         harness = open(operator, backend, snapshot);

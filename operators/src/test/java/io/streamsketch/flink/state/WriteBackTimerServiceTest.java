@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class WriteBackTimerServiceTest {
   static Stream<Arguments> configurations() {
-    return WriteBackConfigurations.backendsAndBounds(3, "timers");
+    return WriteBackTests.backendsAndBounds(3, "timers");
   }
 
   /**
@@ -174,13 +174,8 @@ class WriteBackTimerServiceTest {
         watermark = maxTime - 2_000;
         fire(harness, watermark, output);
       }
-      if (id % 1_000 == 300) {
-        harness.prepareSnapshotPreBarrier(id); // a checkpoint that is not restored
-        harness.snapshot(id, id);
-      }
-      if (id % 1_000 == 999) {
-        harness.prepareSnapshotPreBarrier(id); // as the task does before a snapshot (the harness does not)
-        OperatorSubtaskState snapshot = harness.snapshot(id, id);
+      OperatorSubtaskState snapshot = WriteBackTests.checkpoint(harness, id);
+      if (snapshot != null) {
         harness.close();
         harness = open(maxHeldTimers, backend, snapshot);
         fire(harness, watermark, output);

@@ -3,14 +3,16 @@ package io.streamsketch.flink.state;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.junit.jupiter.params.provider.Arguments;
 
 /** The configurations a write-back test runs in: each state backend with a large and with a small bound. */
-public final class WriteBackConfigurations {
-  private WriteBackConfigurations() {}
+public final class WriteBackTests {
+  private WriteBackTests() {}
 
   /**
    * Arguments (name, backend, bound): RocksDB, where write-back holds state, and the heap, where it does not, each
@@ -25,5 +27,21 @@ public final class WriteBackConfigurations {
             backend ->
                 Stream.of(10_000, smallBound)
                     .map(bound -> Arguments.of(backend.get().getClass().getSimpleName() + ", " + bound + " " + held + " held", backend, bound)));
+  }
+
+  /**
+   * The checkpoint after element {@code id}: at 300 of every 1,000 one that is not restored, at 999 one to restore
+   * from, which is returned; else none (null). Each is taken as the task takes it: {@code prepareSnapshotPreBarrier}
+   * first, which the harness does not call.
+   */
+  public static OperatorSubtaskState checkpoint(AbstractStreamOperatorTestHarness<?> harness, int id) throws Exception {
+    if (id % 1_000 == 300) {
+      harness.prepareSnapshotPreBarrier(id);
+      harness.snapshot(id, id);
+    } else if (id % 1_000 == 999) {
+      harness.prepareSnapshotPreBarrier(id);
+      return harness.snapshot(id, id);
+    }
+    return null;
   }
 }
