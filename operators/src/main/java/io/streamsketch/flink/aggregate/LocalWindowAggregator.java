@@ -1,5 +1,6 @@
 package io.streamsketch.flink.aggregate;
 
+import io.streamsketch.flink.io.CoalescingWatermarkOutput;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -10,13 +11,16 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.graph.StreamConfig;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.assigners.WindowAssigner;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.StreamTask;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -90,6 +94,8 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
   private transient WindowAssigner.WindowAssignerContext assignerContext;
   /** How many times {@link #flush} ran: a randomized accumulator's scope. */
   private transient long flushes;
+  /** The output, holding each watermark until something follows it. */
+  private transient CoalescingWatermarkOutput<WindowPartial<ACC>> coalescing;
 
   /**
    * @param key the key of each partial; a constant (such as {@code "*"}) for one global accumulator per window
@@ -138,6 +144,13 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
     this.maxPartials = maxPartials;
     this.lateEvents = Objects.requireNonNull(lateEvents, "lateEvents");
     this.allKeysLabel = allKeysLabel;
+  }
+
+  @Override
+  protected void setup(
+      StreamTask<?, ?> containingTask, StreamConfig config, Output<StreamRecord<WindowPartial<ACC>>> output) {
+    coalescing = new CoalescingWatermarkOutput<>(output, this::getProcessingTimeService);
+    super.setup(containingTask, config, coalescing);
   }
 
   @Override
@@ -207,6 +220,7 @@ public final class LocalWindowAggregator<IN, ACC> extends AbstractStreamOperator
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
     flush(partials);
+    coalescing.release();
     super.prepareSnapshotPreBarrier(checkpointId);
   }
 

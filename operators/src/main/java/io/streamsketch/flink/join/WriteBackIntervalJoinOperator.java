@@ -1,5 +1,6 @@
 package io.streamsketch.flink.join;
 
+import io.streamsketch.flink.io.CoalescingWatermarkOutput;
 import io.streamsketch.flink.state.WriteBackKeyedStateStore;
 import io.streamsketch.flink.state.WriteBackMapState;
 import io.streamsketch.flink.state.WriteBackTimerService;
@@ -15,11 +16,14 @@ import org.apache.flink.runtime.state.StatePartitionStreamProvider;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.co.ProcessJoinFunction;
+import org.apache.flink.streaming.api.graph.StreamConfig;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.co.IntervalJoinOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.StreamTask;
 
 /**
  * Flink's {@link IntervalJoinOperator}, the same joins, state and timers, with its two buffers behind a {@link
@@ -28,7 +32,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * its own and cleanup timer are in memory, and the buffers' changes and the timers reach the state before every
  * checkpoint barrier, or all at once when more than {@code maxHeldKeys} keys (or timers) are held. Its
  * state is the operator's own, so a savepoint of {@code intervalJoin(...)} restores into it under the same uid and
- * back. On the heap backend, which stores the objects themselves, it is Flink's operator unchanged.
+ * back. On the heap backend, which stores the objects themselves, its state and timers are Flink's unchanged. On
+ * both, its output holds each watermark until something follows it ({@link CoalescingWatermarkOutput}): pairs are
+ * few, and their downstream operators would otherwise take every one of the input's watermarks.
  */
 public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends IntervalJoinOperator<K, T1, T2, OUT> {
   private static final long serialVersionUID = 1L;
@@ -38,6 +44,8 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
   private transient WriteBackKeyedStateStore<K> writeBack;
   /** The cleanup timers, held in memory when the buffers are (writeBack not null), else null. */
   private transient WriteBackTimerService<K, ?> timers;
+  /** The output, holding each watermark until something follows it. */
+  private transient CoalescingWatermarkOutput<OUT> coalescing;
   private transient boolean restored;
 
   WriteBackIntervalJoinOperator(
@@ -71,6 +79,12 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
                 right.getType().createSerializer(right.getExecutionConfig().getSerializerConfig()),
                 function,
                 maxHeldKeys));
+  }
+
+  @Override
+  protected void setup(StreamTask<?, ?> containingTask, StreamConfig config, Output<StreamRecord<OUT>> output) {
+    coalescing = new CoalescingWatermarkOutput<>(output, this::getProcessingTimeService);
+    super.setup(containingTask, config, coalescing);
   }
 
   @Override
@@ -135,6 +149,7 @@ public final class WriteBackIntervalJoinOperator<K, T1, T2, OUT> extends Interva
       writeBack.flush(this::setCurrentKey);
       timers.writeToService();
     }
+    coalescing.release();
     super.prepareSnapshotPreBarrier(checkpointId);
   }
 

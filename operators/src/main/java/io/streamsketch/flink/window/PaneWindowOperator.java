@@ -1,6 +1,7 @@
 package io.streamsketch.flink.window;
 
 import io.streamsketch.flink.aggregate.RandomizedAggregate;
+import io.streamsketch.flink.io.CoalescingWatermarkOutput;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -25,15 +26,18 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.internal.InternalAggregatingState;
+import org.apache.flink.streaming.api.graph.StreamConfig;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.StreamTask;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -125,6 +129,8 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
   private transient int residentTimerCount;
   /** Windows starting at or before this have their timers in Flink's timer service, the others in memory. */
   private transient long timersInServiceUpTo;
+  /** The output, holding each watermark until something follows it. */
+  private transient CoalescingWatermarkOutput<OUT> coalescing;
 
   private record KeyedWindow<K>(K key, TimeWindow window) {}
 
@@ -163,6 +169,12 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
     this.lateRecord = Objects.requireNonNull(lateRecord, "lateRecord");
     this.maxHeldPanes = maxHeldPanes;
     this.readsWindowOperatorContents = readsWindowOperatorContents;
+  }
+
+  @Override
+  protected void setup(StreamTask<?, ?> containingTask, StreamConfig config, Output<StreamRecord<OUT>> output) {
+    coalescing = new CoalescingWatermarkOutput<>(output, this::getProcessingTimeService);
+    super.setup(containingTask, config, coalescing);
   }
 
   @Override
@@ -344,6 +356,7 @@ public final class PaneWindowOperator<K, IN, ACC, OUT, L> extends AbstractStream
         }
       }
     }
+    coalescing.release();
     super.prepareSnapshotPreBarrier(checkpointId);
   }
 

@@ -3,15 +3,16 @@ package io.streamsketch.flink.aggregate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamsketch.flink.io.CoalescingWatermarkOutput;
 import io.streamsketch.flink.io.SideOutputs;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.sketch.hll.HyperLogLog;
 import java.time.Duration;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -58,6 +59,8 @@ class LocalWindowAggregatorTest {
     assertThat(harness.getOutput()).isEmpty();
 
     harness.processWatermark(MINUTE - 1);
+    assertThat(harness.getOutput()).as("the partials, the watermark held after them").hasSize(2);
+    harness.setProcessingTime(CoalescingWatermarkOutput.MAX_HOLD_MILLIS);
     List<Object> output = new ArrayList<>(harness.getOutput());
     assertThat(output).hasSize(3);
     assertThat(output.get(2)).isEqualTo(new Watermark(MINUTE - 1));
