@@ -52,7 +52,9 @@ import org.apache.flink.util.OutputTag;
  * Flink's window operator. An event late for all its windows goes to {@code lateEvents}. Rule 1 sends a window's
  * partials before the watermark that fires it, so a partial is never later downstream than its events were here
  * (the downstream watermark is at most this subtask's); the downstream window still routes any late partial (after an
- * idle source resumes, say) to its own late output, with its event count.
+ * idle source resumes, say) to its own late output, with its event count. The output holds each watermark until
+ * something follows it ({@link CoalescingWatermarkOutput}): between flushes, the keyed window downstream takes one
+ * watermark per 200 ms at most, not every watermark of the input.
  *
  * <p>Works with any window assigner whose windows are known per element (tumbling, sliding); merging (session)
  * windows need a keyed window with the mergeable aggregate functions of this package instead. With overlapping

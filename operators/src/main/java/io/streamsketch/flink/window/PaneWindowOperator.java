@@ -77,7 +77,8 @@ import org.apache.flink.util.OutputTag;
  * lateness that arrives after that (firings 1, 2, ...); it is purged at {@code maxTimestamp + allowedLateness}. An
  * (element, window) pair past that is not counted and goes to {@code lateOutput}, one record per pair, so that for
  * every window the standing result plus its late records is every element. Results carry the timestamp {@code
- * window.maxTimestamp()}.
+ * window.maxTimestamp()}. The output holds each watermark until something follows it ({@link
+ * CoalescingWatermarkOutput}): results are few, and downstream need not take every watermark of the input.
  *
  * <h2>State</h2>
  *
