@@ -62,7 +62,7 @@ public final class CoalescingWatermarkOutput<T> implements Output<StreamRecord<T
       return;
     }
     held = mark;
-    // One pending release at a time: a watermark waits at most the bound, and the timers cost nothing per watermark.
+    // One pending release at a time: a watermark waits at most the bound, with one timer per bound, not per watermark.
     if (!releaseScheduled) {
       releaseScheduled = true;
       ProcessingTimeService service = processingTime.get();
