@@ -165,17 +165,30 @@ final class HyperLogLogFormat {
     return registers;
   }
 
-  /** Whether some register has bit 5 set; {@code registers} is whole 24-byte blocks. */
+  /**
+   * Whether some register has bit 5 set; {@code registers} is whole 24-byte blocks. Two blocks per step, into six
+   * accumulators: with three, the loop was bound by its loads' bookkeeping (73 against 60 ns for 3 KiB here).
+   */
   static boolean hasRegisterOfAtLeast32(byte[] registers) {
-    long first = 0;
-    long second = 0;
-    long third = 0;
-    for (int at = 0; at < registers.length; at += BLOCK_BYTES) {
+    // An odd block out (one block at p = 5) goes first; every larger precision has an even number of blocks.
+    int at = registers.length % (2 * BLOCK_BYTES);
+    long first = at == 0 ? 0 : (long) LONG_LITTLE_ENDIAN.get(registers, 0);
+    long second = at == 0 ? 0 : (long) LONG_LITTLE_ENDIAN.get(registers, 8);
+    long third = at == 0 ? 0 : (long) LONG_LITTLE_ENDIAN.get(registers, 16);
+    long fourth = 0;
+    long fifth = 0;
+    long sixth = 0;
+    for (; at < registers.length; at += 2 * BLOCK_BYTES) {
       first |= (long) LONG_LITTLE_ENDIAN.get(registers, at);
       second |= (long) LONG_LITTLE_ENDIAN.get(registers, at + 8);
       third |= (long) LONG_LITTLE_ENDIAN.get(registers, at + 16);
+      fourth |= (long) LONG_LITTLE_ENDIAN.get(registers, at + 24);
+      fifth |= (long) LONG_LITTLE_ENDIAN.get(registers, at + 32);
+      sixth |= (long) LONG_LITTLE_ENDIAN.get(registers, at + 40);
     }
-    return ((first & BIT_FIVE_POSITIONS[0]) | (second & BIT_FIVE_POSITIONS[1]) | (third & BIT_FIVE_POSITIONS[2])) != 0;
+    return (((first | fourth) & BIT_FIVE_POSITIONS[0]) | ((second | fifth) & BIT_FIVE_POSITIONS[1])
+            | ((third | sixth) & BIT_FIVE_POSITIONS[2]))
+        != 0;
   }
 
   /** Whether some register has bits 4 and 5 set; {@code registers} is whole 24-byte blocks. */

@@ -208,26 +208,31 @@ class HyperLogLogFastPathTest {
 
   @Test
   void theBlockFiltersOfTheRegisterCheckMatchTheirScalarDefinition() {
-    // One register of every value at every position of a 24-byte block, the others random below 32 (or below 48).
+    // One register of every value at every position of each 24-byte block of 1, 2 and 3 blocks (an odd block out and
+    // a pair: the filters take blocks in pairs), the others random below 32 (or below 48).
     SplittableRandom random = new SplittableRandom(13);
-    for (int position = 0; position < 32; position++) {
-      for (int value = 0; value < 64; value++) {
-        for (int othersBelow : new int[] {32, 48}) {
-          java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(48);
-          for (int index = 0; index < 64; index++) {
-            setRegister(block, 0, index, random.nextInt(othersBelow));
+    for (int blocks = 1; blocks <= 3; blocks++) {
+      for (int block = 0; block < blocks; block++) {
+        for (int position = 0; position < 32; position++) {
+          for (int value = 0; value < 64; value++) {
+            for (int othersBelow : new int[] {32, 48}) {
+              java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(24 * blocks);
+              for (int index = 0; index < 32 * blocks; index++) {
+                setRegister(buffer, 0, index, random.nextInt(othersBelow));
+              }
+              setRegister(buffer, 0, 32 * block + position, value);
+              byte[] registers = buffer.array();
+              boolean any32 = false;
+              boolean any48 = false;
+              for (int index = 0; index < 32 * blocks; index++) {
+                any32 |= HyperLogLog.register(registers, index) >= 32;
+                any48 |= HyperLogLog.register(registers, index) >= 48;
+              }
+              String what = value + " at " + position + " of block " + block + " of " + blocks;
+              assertThat(HyperLogLogFormat.hasRegisterOfAtLeast32(registers)).as(what).isEqualTo(any32);
+              assertThat(HyperLogLogFormat.hasRegisterOfAtLeast48(registers)).as(what).isEqualTo(any48);
+            }
           }
-          setRegister(block, 0, 32 + position, value);
-          byte[] registers = block.array();
-          boolean any32 = false;
-          boolean any48 = false;
-          for (int index = 0; index < 64; index++) {
-            any32 |= HyperLogLog.register(registers, index) >= 32;
-            any48 |= HyperLogLog.register(registers, index) >= 48;
-          }
-          String what = value + " at " + position;
-          assertThat(HyperLogLogFormat.hasRegisterOfAtLeast32(registers)).as(what).isEqualTo(any32);
-          assertThat(HyperLogLogFormat.hasRegisterOfAtLeast48(registers)).as(what).isEqualTo(any48);
         }
       }
     }
