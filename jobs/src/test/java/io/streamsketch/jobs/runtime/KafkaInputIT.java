@@ -32,6 +32,7 @@ import java.util.Properties;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -246,14 +247,23 @@ class KafkaInputIT {
                 env, new Outputs(new OutputFolders(null)), new EventTime.Watermarks(settings.outOfOrderness(), settings.idleness()));
     COMMITTED_BEFORE_THE_FAILURE.set(0);
     String bootstrapServers = KAFKA.bootstrapServers();
-    // About 1,000 records a second in the first attempt, so that checkpoints complete among them.
+    // About 1,000 records a second in the first attempt, so that checkpoints complete among them. The failure waits,
+    // without blocking the task, until the source has committed a completed checkpoint's offsets to the group.
     FailOnceAfterACheckpoint failure =
         FailOnceAfterACheckpoint.named(
-            "kafka-restart", 200, Duration.ofMillis(1), () -> rewindGroup(bootstrapServers, group, topic));
+            "kafka-restart",
+            200,
+            Duration.ofMillis(1),
+            () -> COMMITTED_BEFORE_THE_FAILURE.get() > 0,
+            () -> rewindGroup(bootstrapServers, group, topic));
     WindowedCountsJob.build(input.map(failure), settings)
         .tumbling()
         .sinkTo(CollectToQueue.into(COUNTS));
+    Thread watcher = new Thread(() -> awaitCommittedOffsets(group), "committed-offsets-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
     env.execute("restart-from-checkpoint");
+    watcher.interrupt();
 
     assertThat(FailOnceAfterACheckpoint.failures("kafka-restart")).as("injected failures").hasValue(1);
     // The group offsets were rewound to 0 at the failure (with --starting-offsets committed): had the restart read
@@ -293,15 +303,14 @@ class KafkaInputIT {
   }
 
   /**
-   * Waits until the group has the offsets of a completed checkpoint (the source commits them asynchronously), notes
-   * them, then rewinds the group to offset 0.
+   * Polls the group until it has the offsets of a completed checkpoint (the source commits them asynchronously) and
+   * notes their sum in {@link #COMMITTED_BEFORE_THE_FAILURE}.
    */
-  private static void rewindGroup(String bootstrapServers, String group, String topic) throws Exception {
+  private static void awaitCommittedOffsets(String group) {
     Properties props = new Properties();
-    props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     try (Admin admin = Admin.create(props)) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (COMMITTED_BEFORE_THE_FAILURE.get() == 0 && System.nanoTime() < deadline) {
+      while (COMMITTED_BEFORE_THE_FAILURE.get() == 0 && !Thread.currentThread().isInterrupted()) {
         COMMITTED_BEFORE_THE_FAILURE.set(
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
                 .filter(Objects::nonNull)
@@ -309,6 +318,18 @@ class KafkaInputIT {
                 .sum());
         LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("listing the group's offsets failed", e);
+    }
+  }
+
+  /** Rewinds the group to offset 0, as if another consumer had reset it. */
+  private static void rewindGroup(String bootstrapServers, String group, String topic) throws Exception {
+    Properties props = new Properties();
+    props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
       admin
           .alterConsumerGroupOffsets(
               group,
@@ -316,7 +337,7 @@ class KafkaInputIT {
                   new TopicPartition(topic, 0), new OffsetAndMetadata(0),
                   new TopicPartition(topic, 1), new OffsetAndMetadata(0)))
           .all()
-          .get();
+          .get(60, TimeUnit.SECONDS);
     }
   }
 

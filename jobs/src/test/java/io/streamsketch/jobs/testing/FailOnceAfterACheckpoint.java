@@ -27,15 +27,25 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
   private static final long serialVersionUID = 1L;
   private static final ConcurrentHashMap<String, AtomicInteger> FAILURES = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<String, AtomicLong> CHECKPOINTED = new ConcurrentHashMap<>();
+  private static final Duration WAITING_DELAY_PER_RECORD = Duration.ofMillis(10);
 
   /** What to do just before the failure; shipped with the job, so serializable. */
   public interface Action extends Serializable {
     void run() throws Exception;
   }
 
+  /**
+   * Whether the failure may come yet; asked on each record once the other conditions hold. It must not block: the
+   * task thread waiting would also stop what it waits for, such as the source's offset commits.
+   */
+  public interface Readiness extends Serializable {
+    boolean ready();
+  }
+
   private final String name;
   private final long afterRecords;
   private final Duration delayPerRecord;
+  private final Readiness readiness;
   private final Action beforeFailure;
   private final boolean onCheckpointComplete;
   private transient boolean armed;
@@ -44,10 +54,16 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
   private transient Map<Long, Long> recordsAtCheckpoint;
 
   private FailOnceAfterACheckpoint(
-      String name, long afterRecords, Duration delayPerRecord, Action beforeFailure, boolean onCheckpointComplete) {
+      String name,
+      long afterRecords,
+      Duration delayPerRecord,
+      Readiness readiness,
+      Action beforeFailure,
+      boolean onCheckpointComplete) {
     this.name = name;
     this.afterRecords = afterRecords;
     this.delayPerRecord = delayPerRecord;
+    this.readiness = readiness;
     this.beforeFailure = beforeFailure;
     this.onCheckpointComplete = onCheckpointComplete;
   }
@@ -63,9 +79,18 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
    */
   public static FailOnceAfterACheckpoint named(
       String name, long afterRecords, Duration delayPerRecord, Action beforeFailure) {
+    return named(name, afterRecords, delayPerRecord, () -> true, beforeFailure);
+  }
+
+  /**
+   * As {@link #named(String, long, Duration, Action)}, and fails only on a record that finds {@code readiness}
+   * ready; records go on, slowed, until then.
+   */
+  public static FailOnceAfterACheckpoint named(
+      String name, long afterRecords, Duration delayPerRecord, Readiness readiness, Action beforeFailure) {
     failures(name).set(0);
     recordsAtACompletedCheckpoint(name).set(-1);
-    return new FailOnceAfterACheckpoint(name, afterRecords, delayPerRecord, beforeFailure, false);
+    return new FailOnceAfterACheckpoint(name, afterRecords, delayPerRecord, readiness, beforeFailure, false);
   }
 
   /**
@@ -76,7 +101,7 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
   public static FailOnceAfterACheckpoint atACheckpointAfter(String name, long afterRecords, Duration delayPerRecord) {
     failures(name).set(0);
     recordsAtACompletedCheckpoint(name).set(-1);
-    return new FailOnceAfterACheckpoint(name, afterRecords, delayPerRecord, () -> {}, true);
+    return new FailOnceAfterACheckpoint(name, afterRecords, delayPerRecord, () -> true, () -> {}, true);
   }
 
   /** The failures injected so far under {@code name}. */
@@ -106,10 +131,14 @@ public final class FailOnceAfterACheckpoint extends RichMapFunction<ClickEvent, 
     }
     records++;
     if (checkpointed && records > afterRecords && !onCheckpointComplete) {
-      armed = false;
-      beforeFailure.run();
-      failures(name).incrementAndGet();
-      throw new IllegalStateException("injected failure after " + records + " records");
+      if (readiness.ready()) {
+        armed = false;
+        beforeFailure.run();
+        failures(name).incrementAndGet();
+        throw new IllegalStateException("injected failure after " + records + " records");
+      }
+      // Slower still while waiting, so that the source does not run out of records first.
+      LockSupport.parkNanos(WAITING_DELAY_PER_RECORD.toNanos());
     }
     if (!delayPerRecord.isZero()) {
       LockSupport.parkNanos(delayPerRecord.toNanos());
