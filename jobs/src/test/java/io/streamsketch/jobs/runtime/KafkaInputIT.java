@@ -262,8 +262,11 @@ class KafkaInputIT {
     Thread watcher = new Thread(() -> awaitCommittedOffsets(group), "committed-offsets-watcher");
     watcher.setDaemon(true);
     watcher.start();
-    env.execute("restart-from-checkpoint");
-    watcher.interrupt();
+    try {
+      env.execute("restart-from-checkpoint");
+    } finally {
+      watcher.interrupt();
+    }
 
     assertThat(FailOnceAfterACheckpoint.failures("kafka-restart")).as("injected failures").hasValue(1);
     // The group offsets were rewound to 0 at the failure (with --starting-offsets committed): had the restart read
