@@ -8,6 +8,7 @@ import io.streamsketch.flink.join.PairImpressionWithClick;
 import io.streamsketch.flink.join.UnmatchedClicks;
 import io.streamsketch.flink.join.WriteBackIntervalJoinOperator;
 import io.streamsketch.flink.state.WriteBackKeyedCoProcessOperator;
+import io.streamsketch.flink.state.WriteBackKeyedProcessOperator;
 import io.streamsketch.jobs.cli.Option;
 import io.streamsketch.jobs.cli.OptionSet;
 import io.streamsketch.jobs.cli.ParsedArgs;
@@ -39,7 +40,7 @@ public final class CtrJob implements JobCommand {
   static final String UNMATCHED_CLICKS = "unmatched-clicks";
   static final String LATE_EVENTS = "late-events";
 
-  /** The keys (of the join, and of the windows) whose state a subtask holds in memory before it writes them all. */
+  /** The keys whose state a subtask of each keyed operator holds in memory before it writes them all. */
   static final int MAX_HELD_KEYS = 50_000;
 
   /** The job's parameters. */
@@ -79,12 +80,15 @@ public final class CtrJob implements JobCommand {
                 MAX_HELD_KEYS)
             .uid("ctr/interval-join");
 
+    // The three keyed operators below are Flink's, with their state held in memory between checkpoints (on RocksDB).
     DataStream<ImpressionClick> clickedImpressions =
         pairs
             .keyBy(pair -> pair.impressionId, Types.LONG)
-            .process(new FirstClickPerImpression(clickWithin), TypeInformation.of(ImpressionClick.class))
-            .uid("ctr/first-click-per-impression")
-            .name("first-click-per-impression");
+            .transform(
+                "first-click-per-impression",
+                TypeInformation.of(ImpressionClick.class),
+                new WriteBackKeyedProcessOperator<>(new FirstClickPerImpression(clickWithin), MAX_HELD_KEYS))
+            .uid("ctr/first-click-per-impression");
 
     DataStream<AdCtr> adCtr =
         impressions
@@ -101,9 +105,11 @@ public final class CtrJob implements JobCommand {
         clicks
             .connect(pairs)
             .keyBy(click -> click.eventId, pair -> pair.clickId, Types.LONG)
-            .process(new UnmatchedClicks(), TypeInformation.of(ClickEvent.class))
-            .uid("ctr/unmatched-clicks")
-            .name("unmatched-clicks");
+            .transform(
+                "unmatched-clicks",
+                TypeInformation.of(ClickEvent.class),
+                new WriteBackKeyedCoProcessOperator<>(new UnmatchedClicks(), MAX_HELD_KEYS))
+            .uid("ctr/unmatched-clicks");
 
     return new Results(adCtr, unmatchedClicks, impressions.getSideOutput(SideOutputs.LATE_EVENTS));
   }

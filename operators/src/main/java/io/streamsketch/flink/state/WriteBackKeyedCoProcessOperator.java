@@ -9,7 +9,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Flink's {@link KeyedCoProcessOperator} (same state, same timers, so savepoints of either restore into the other)
- * whose function's map states are {@link WriteBackMapState}s on a state backend that copies what it stores (RocksDB):
+ * whose function's map and value states are {@link WriteBackMapState}s and {@link WriteBackKeyedValueState}s on a
+ * state backend that copies what it stores (RocksDB):
  * their reads and writes stay in memory, and their changes reach the state before every checkpoint barrier, or all
  * at once when more than {@code maxHeldKeys} keys are held (after an element or timer, when no key context is in
  * use). On the heap backend it is Flink's operator unchanged. The function must put (or remove) a value it changed,

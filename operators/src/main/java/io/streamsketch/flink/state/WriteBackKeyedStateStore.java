@@ -17,22 +17,23 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 
 /**
- * A keyed state store whose map states are {@link WriteBackMapState}s, for an operator whose functions (or whose
- * own code) take their state from a {@link KeyedStateStore}; only for a state backend that copies what it stores
- * (RocksDB: {@code isSafeToReuseKVState}). The operator calls {@link #flush} before every checkpoint barrier and
- * {@link #dropAllIfOverBound} after each element and timer. Other states are the store's own.
+ * A keyed state store whose map states are {@link WriteBackMapState}s and whose value states are {@link
+ * WriteBackKeyedValueState}s, for an operator whose functions (or whose own code) take their state from a {@link
+ * KeyedStateStore}; only for a state backend that copies what it stores (RocksDB: {@code isSafeToReuseKVState}). The
+ * operator calls {@link #flush} before every checkpoint barrier and {@link #dropAllIfOverBound} after each element and
+ * timer. Other states are the store's own.
  */
 public final class WriteBackKeyedStateStore<K> implements KeyedStateStore {
   private final KeyedStateStore store;
   private final Supplier<K> currentKey;
   private final boolean restored;
   private final int maxHeldKeys;
-  private final List<WriteBackMapState<K, ?, ?>> maps = new ArrayList<>();
+  private final List<WriteBackCache<K, ?>> states = new ArrayList<>();
 
   /**
    * @param currentKey the keyed backend's current key
    * @param restored whether the state was restored (so that it may hold keys not seen in this run)
-   * @param maxHeldKeys the most keys' maps held, over all map states, before all are written and dropped
+   * @param maxHeldKeys the most keys held, summed over the map and value states, before all are written and dropped
    */
   public WriteBackKeyedStateStore(KeyedStateStore store, Supplier<K> currentKey, boolean restored, int maxHeldKeys) {
     if (maxHeldKeys < 1) {
@@ -44,25 +45,25 @@ public final class WriteBackKeyedStateStore<K> implements KeyedStateStore {
     this.maxHeldKeys = maxHeldKeys;
   }
 
-  /** Writes every held change of every map state; see {@link WriteBackMapState#flush}. */
+  /** Writes every held change of every map and value state; see {@link WriteBackMapState#flush}. */
   public void flush(Consumer<K> setCurrentKey) throws Exception {
-    for (WriteBackMapState<K, ?, ?> map : maps) {
-      map.flush(setCurrentKey);
+    for (WriteBackCache<K, ?> state : states) {
+      state.flush(setCurrentKey);
     }
   }
 
   /**
-   * When more than the bound of keys' maps are held: writes every held change and drops every held map (see {@link
+   * When more than the bound of keys are held: writes every held change and drops everything held (see {@link
    * WriteBackMapState#flushAndDrop}). Call it when no key context is in use.
    */
   public void dropAllIfOverBound(Consumer<K> setCurrentKey) throws Exception {
     int held = 0;
-    for (WriteBackMapState<K, ?, ?> map : maps) {
-      held += map.heldKeys();
+    for (WriteBackCache<K, ?> state : states) {
+      held += state.heldKeys();
     }
     if (held > maxHeldKeys) {
-      for (WriteBackMapState<K, ?, ?> map : maps) {
-        map.flushAndDrop(setCurrentKey);
+      for (WriteBackCache<K, ?> state : states) {
+        state.flushAndDrop(setCurrentKey);
       }
     }
   }
@@ -70,13 +71,15 @@ public final class WriteBackKeyedStateStore<K> implements KeyedStateStore {
   @Override
   public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> descriptor) {
     WriteBackMapState<K, UK, UV> map = new WriteBackMapState<>(store.getMapState(descriptor), currentKey, restored);
-    maps.add(map);
+    states.add(map);
     return map;
   }
 
   @Override
   public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
-    return store.getState(descriptor);
+    WriteBackKeyedValueState<K, T> value = new WriteBackKeyedValueState<>(store.getState(descriptor), currentKey, restored);
+    states.add(value);
+    return value;
   }
 
   @Override

@@ -21,16 +21,14 @@ import org.apache.flink.api.common.state.MapState;
  * read of a key without entries holds nothing, and a key whose map becomes empty before it was ever written is
  * forgotten at once. (An interval join reads the other side's buffer of every element's key, mostly empty.)
  */
-public final class WriteBackMapState<K, UK, UV> implements MapState<UK, UV> {
+public final class WriteBackMapState<K, UK, UV> extends WriteBackCache<K, WriteBackMapState.Held<UK, UV>>
+    implements MapState<UK, UV> {
   private final MapState<UK, UV> state;
   private final Supplier<K> currentKey;
-  private final Map<K, Held<UK, UV>> held = new HashMap<>();
   /** What a read of a key without entries sees; never changed. */
   private final Held<UK, UV> none = new Held<>();
-  /** Whether the state may hold maps of keys that are not held (restored, or dropped). */
-  private boolean stateMayHoldOthers;
 
-  private static final class Held<UK, UV> {
+  static final class Held<UK, UV> {
     final Map<UK, UV> entries = new HashMap<>();
     /** User keys whose value changed or went since the last flush. */
     final Set<UK> changed = new HashSet<>();
@@ -44,9 +42,9 @@ public final class WriteBackMapState<K, UK, UV> implements MapState<UK, UV> {
    * @param restored whether the state was restored (so that it may hold maps of keys not seen in this run)
    */
   public WriteBackMapState(MapState<UK, UV> state, Supplier<K> currentKey, boolean restored) {
+    super(restored);
     this.state = state;
     this.currentKey = currentKey;
-    this.stateMayHoldOthers = restored;
   }
 
   /** The current key's map to read: held, or read from the state (and held if it has entries), or {@link #none}. */
@@ -165,15 +163,11 @@ public final class WriteBackMapState<K, UK, UV> implements MapState<UK, UV> {
     }
   }
 
-  /** How many keys' maps are held. */
-  public int heldKeys() {
-    return held.size();
-  }
-
   /**
    * Writes every change to the state, each with its key made current by {@code setCurrentKey}; the maps stay held
    * (empty ones are forgotten).
    */
+  @Override
   public void flush(Consumer<K> setCurrentKey) throws Exception {
     Iterator<Map.Entry<K, Held<UK, UV>>> keys = held.entrySet().iterator();
     while (keys.hasNext()) {
@@ -196,12 +190,5 @@ public final class WriteBackMapState<K, UK, UV> implements MapState<UK, UV> {
         keys.remove();
       }
     }
-  }
-
-  /** {@link #flush}, then drops every held map: later accesses read the state again. */
-  public void flushAndDrop(Consumer<K> setCurrentKey) throws Exception {
-    flush(setCurrentKey);
-    held.clear();
-    stateMayHoldOthers = true;
   }
 }

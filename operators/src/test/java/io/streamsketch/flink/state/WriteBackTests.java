@@ -44,4 +44,15 @@ public final class WriteBackTests {
     }
     return null;
   }
+
+  /** Opens {@code harness} on {@code backend}, restored from {@code restored} unless it is null. */
+  public static <H extends AbstractStreamOperatorTestHarness<?>> H opened(
+      H harness, Supplier<StateBackend> backend, OperatorSubtaskState restored) throws Exception {
+    harness.setStateBackend(backend.get());
+    if (restored != null) {
+      harness.initializeState(restored);
+    }
+    harness.open();
+    return harness;
+  }
 }

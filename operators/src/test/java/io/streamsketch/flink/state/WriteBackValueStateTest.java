@@ -3,39 +3,11 @@ package io.streamsketch.flink.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.api.common.state.ValueState;
 import org.junit.jupiter.api.Test;
 
 class WriteBackValueStateTest {
-  /** A keyed value state over a map, with the current key set from outside as the keyed backend does. */
-  private static final class MapValueState implements ValueState<String> {
-    final Map<String, String> values = new HashMap<>();
-    String currentKey;
-    int reads;
-    int writes;
-
-    @Override
-    public String value() {
-      reads++;
-      return values.get(currentKey);
-    }
-
-    @Override
-    public void update(String value) {
-      writes++;
-      values.put(currentKey, value);
-    }
-
-    @Override
-    public void clear() {
-      writes++;
-      values.remove(currentKey);
-    }
-  }
-
-  private final MapValueState state = new MapValueState();
+  private final MapValueState<String> state = new MapValueState<>();
   private long now = 1_000;
 
   @Test
