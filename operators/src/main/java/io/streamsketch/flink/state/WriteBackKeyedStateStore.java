@@ -21,7 +21,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
  * WriteBackKeyedValueState}s, for an operator whose functions (or whose own code) take their state from a {@link
  * KeyedStateStore}; only for a state backend that copies what it stores (RocksDB: {@code isSafeToReuseKVState}). The
  * operator calls {@link #flush} before every checkpoint barrier and {@link #dropAllIfOverBound} after each element and
- * timer. Other states are the store's own.
+ * timer. Other states, and states with a TTL, are the store's own.
  */
 public final class WriteBackKeyedStateStore<K> implements KeyedStateStore {
   private final KeyedStateStore store;
@@ -70,6 +70,10 @@ public final class WriteBackKeyedStateStore<K> implements KeyedStateStore {
 
   @Override
   public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> descriptor) {
+    if (descriptor.getTtlConfig().isEnabled()) {
+      // Held entries would outlive their TTL: expiry stays the backend's.
+      return store.getMapState(descriptor);
+    }
     WriteBackMapState<K, UK, UV> map = new WriteBackMapState<>(store.getMapState(descriptor), currentKey, restored);
     states.add(map);
     return map;
@@ -77,6 +81,9 @@ public final class WriteBackKeyedStateStore<K> implements KeyedStateStore {
 
   @Override
   public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
+    if (descriptor.getTtlConfig().isEnabled()) {
+      return store.getState(descriptor);
+    }
     WriteBackKeyedValueState<K, T> value = new WriteBackKeyedValueState<>(store.getState(descriptor), currentKey, restored);
     states.add(value);
     return value;

@@ -6,20 +6,27 @@ import io.streamsketch.flink.join.FirstClickPerImpression;
 import io.streamsketch.model.ClickEvent;
 import io.streamsketch.model.EventKind;
 import io.streamsketch.model.ImpressionClick;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -66,6 +73,32 @@ class WriteBackKeyedProcessOperatorTest {
       harness.prepareSnapshotPreBarrier(2);
       assertThat(KeyedStateKeys.count(harness, "seen")).as("keys in RocksDB at the end").isZero();
       assertThat(harness.numEventTimeTimers()).isZero();
+    }
+  }
+
+  /** Keeps the last element per key in a value state with a TTL. */
+  private static final class LastWithTtl extends KeyedProcessFunction<Long, ImpressionClick, ImpressionClick> {
+    private transient ValueState<ImpressionClick> last;
+
+    @Override
+    public void open(OpenContext openContext) {
+      ValueStateDescriptor<ImpressionClick> descriptor = new ValueStateDescriptor<>("last", ImpressionClick.class);
+      descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofHours(1)).build());
+      last = getRuntimeContext().getState(descriptor);
+    }
+
+    @Override
+    public void processElement(ImpressionClick pair, Context ctx, Collector<ImpressionClick> out) throws Exception {
+      last.update(pair);
+    }
+  }
+
+  @Test
+  void aStateWithATtlIsNotHeldSoThatItStillExpires() throws Exception {
+    try (KeyedOneInputStreamOperatorTestHarness<Long, ImpressionClick, ImpressionClick> harness =
+        open(() -> new WriteBackKeyedProcessOperator<>(new LastWithTtl(), 100), EmbeddedRocksDBStateBackend::new, null)) {
+      harness.processElement(new StreamRecord<>(pair(1, 1_000, 2_000), 2_000));
+      assertThat(KeyedStateKeys.count(harness, "last")).as("keys in RocksDB before any barrier").isEqualTo(1);
     }
   }
 
