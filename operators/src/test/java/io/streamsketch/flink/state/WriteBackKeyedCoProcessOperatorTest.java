@@ -151,11 +151,8 @@ class WriteBackKeyedCoProcessOperatorTest {
       }
     }
     harness.processBothWatermarks(new Watermark(Long.MAX_VALUE));
-    harness.prepareSnapshotPreBarrier(Long.MAX_VALUE);
+    WriteBackTests.flushAndAssertNothingLeft(harness, "click", "matched");
     harness.extractOutputValues().forEach(result -> output.add(result.toString()));
-    assertThat(KeyedStateKeys.count(harness, "click")).as("keys of clicks").isZero();
-    assertThat(KeyedStateKeys.count(harness, "matched")).as("keys of matches").isZero();
-    assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
     harness.close();
     return output;
   }
@@ -202,10 +199,8 @@ class WriteBackKeyedCoProcessOperatorTest {
     }
     harness.processWatermark1(new Watermark(Long.MAX_VALUE));
     harness.processWatermark2(new Watermark(Long.MAX_VALUE));
-    harness.prepareSnapshotPreBarrier(Long.MAX_VALUE);
+    WriteBackTests.flushAndAssertNothingLeft(harness, "windows");
     harness.extractOutputValues().forEach(result -> output.add(result.toString()));
-    assertThat(KeyedStateKeys.count(harness, "windows")).as("keys of windows").isZero();
-    assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
     harness.close();
     return output;
   }

@@ -144,10 +144,8 @@ class WriteBackKeyedProcessOperatorTest {
       }
     }
     harness.processWatermark(new Watermark(Long.MAX_VALUE));
-    harness.prepareSnapshotPreBarrier(Long.MAX_VALUE);
+    WriteBackTests.flushAndAssertNothingLeft(harness, "seen");
     harness.extractOutputValues().forEach(result -> output.add(result.toString()));
-    assertThat(KeyedStateKeys.count(harness, "seen")).as("keys seen").isZero();
-    assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
     harness.close();
     return output;
   }

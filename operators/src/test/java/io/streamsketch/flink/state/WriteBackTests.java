@@ -1,5 +1,7 @@
 package io.streamsketch.flink.state;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -54,5 +56,18 @@ public final class WriteBackTests {
     }
     harness.open();
     return harness;
+  }
+
+  /**
+   * The end of a run, after its last watermark: the last barrier's flush, then nothing left in the operator's keyed
+   * {@code states} and no event-time timer.
+   */
+  public static void flushAndAssertNothingLeft(AbstractStreamOperatorTestHarness<?> harness, String... states)
+      throws Exception {
+    harness.prepareSnapshotPreBarrier(Long.MAX_VALUE);
+    for (String state : states) {
+      assertThat(KeyedStateKeys.count(harness, state)).as("keys of " + state).isZero();
+    }
+    assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
   }
 }
