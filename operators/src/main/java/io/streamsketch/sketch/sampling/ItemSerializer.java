@@ -2,6 +2,7 @@ package io.streamsketch.sketch.sampling;
 
 import io.streamsketch.sketch.SketchFormatException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Turns the items of a {@link SkipReservoir} into bytes and back. The reservoir frames each item with its length,
@@ -62,5 +63,18 @@ public interface ItemSerializer<T> {
     byte[] bytes = new byte[length];
     in.get(bytes);
     return fromBytes(bytes);
+  }
+
+  /**
+   * Reads {@code count} items of {@code length} bytes each, in order, into {@code out}, advancing {@code in} by {@code
+   * count * length}, if this serializer reads such runs itself; the default returns false, having read nothing, and the
+   * reservoir then reads the items one by one with {@link #read}. Items read here are not checked again: an
+   * implementation adds no null item and reads exactly {@code length} bytes for each.
+   *
+   * @throws SketchFormatException if {@code length} is not this serializer's {@link #fixedLength()}, fewer than
+   *     {@code count} items are left in {@code in}, or the bytes cannot be items
+   */
+  default boolean readFixedLengthRun(ByteBuffer in, int count, int length, List<? super T> out) {
+    return false;
   }
 }

@@ -327,7 +327,9 @@ public final class SkipReservoir<T> {
     int minItemBytes = itemLength == VARIABLE_LENGTH ? Integer.BYTES : itemLength;
     List<T> items = new ArrayList<>(reader.checkedCount(sampleSize, minItemBytes, "item"));
     ByteBuffer in = reader.buffer();
-    for (int i = 0; i < sampleSize; i++) {
+    boolean readAsRun =
+        itemLength != VARIABLE_LENGTH && serializer.readFixedLengthRun(in, sampleSize, itemLength, items);
+    for (int i = readAsRun ? sampleSize : 0; i < sampleSize; i++) {
       int length = itemLength;
       if (itemLength == VARIABLE_LENGTH) {
         // Fixed-length items all fit: the count was checked against what is left.

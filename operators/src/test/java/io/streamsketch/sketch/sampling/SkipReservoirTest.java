@@ -9,6 +9,7 @@ import io.streamsketch.sketch.SketchFormatException;
 import io.streamsketch.sketch.bloom.BloomFilter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -343,12 +344,47 @@ class SkipReservoirTest {
       assertThat(reservoir.toBytes(LongItemSerializer.INSTANCE)).isEqualTo(general);
       assertThat(SkipReservoir.fromBytes(general, inPlaceOnly)).isEqualTo(reservoir);
       assertThat(SkipReservoir.fromBytes(general, arraysOnly(LongItemSerializer.INSTANCE))).isEqualTo(reservoir);
+      // LongItemSerializer reads the items as one run.
+      assertThat(SkipReservoir.fromBytes(general, LongItemSerializer.INSTANCE)).isEqualTo(reservoir);
     }
     // A big-endian buffer gets the same little-endian bytes.
     ByteBuffer bigEndian = ByteBuffer.allocate(8);
     LongItemSerializer.INSTANCE.write(0x0102030405060708L, bigEndian);
     assertThat(bigEndian.array()).containsExactly(8, 7, 6, 5, 4, 3, 2, 1);
     assertThat(LongItemSerializer.INSTANCE.read(bigEndian.flip(), 8)).isEqualTo(0x0102030405060708L);
+  }
+
+  @Test
+  void aRunOfLongItemsIsReadAsItemByItemReadsWouldReadIt() {
+    ByteBuffer items = ByteBuffer.allocate(5 + 3 * Long.BYTES + 2);
+    items.position(5);
+    long[] values = {Long.MIN_VALUE, -1, 0x0102030405060708L};
+    for (long value : values) {
+      LongItemSerializer.INSTANCE.write(value, items);
+    }
+    // A slice at a non-zero array offset, in big-endian order: the run reads the same little-endian bytes.
+    ByteBuffer run = items.position(3).slice();
+    run.position(2);
+    List<Long> read = new ArrayList<>(List.of(42L));
+    assertThat(LongItemSerializer.INSTANCE.readFixedLengthRun(run, 3, Long.BYTES, read)).isTrue();
+    assertThat(read).containsExactly(42L, Long.MIN_VALUE, -1L, 0x0102030405060708L);
+    assertThat(run.remaining()).isEqualTo(2);
+
+    assertThatThrownBy(() -> LongItemSerializer.INSTANCE.readFixedLengthRun(run.position(2), 4, Long.BYTES, read))
+        .isInstanceOf(SketchFormatException.class)
+        .hasMessage("4 Long items do not fit in the 26 bytes left");
+    assertThatThrownBy(() -> LongItemSerializer.INSTANCE.readFixedLengthRun(run.position(2), 3, 4, read))
+        .isInstanceOf(SketchFormatException.class)
+        .hasMessage("a Long item must be 8 bytes, not 4");
+    assertThatThrownBy(() -> SkipReservoir.fromBytes(forged(1, 5, 0.5, 0, 1, 4, new byte[4]), LongItemSerializer.INSTANCE))
+        .isInstanceOf(SketchFormatException.class)
+        .hasMessage("a Long item must be 8 bytes, not 4");
+
+    // Without an array to read, the run is left to item-by-item reads: nothing read, nothing added.
+    ByteBuffer direct = ByteBuffer.allocateDirect(Long.BYTES);
+    assertThat(LongItemSerializer.INSTANCE.readFixedLengthRun(direct, 1, Long.BYTES, read)).isFalse();
+    assertThat(direct.position()).isZero();
+    assertThat(read).hasSize(4);
   }
 
   @Test
