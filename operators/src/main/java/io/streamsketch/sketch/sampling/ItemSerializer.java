@@ -66,15 +66,15 @@ public interface ItemSerializer<T> {
   }
 
   /**
-   * Reads {@code count} items of {@code length} bytes each, in order, into {@code out}, advancing {@code in} by {@code
-   * count * length}, if this serializer reads such runs itself; the default returns false, having read nothing, and the
-   * reservoir then reads the items one by one with {@link #read}. Items read here are not checked again: an
-   * implementation adds no null item and reads exactly {@code length} bytes for each.
+   * The next {@code count} items of {@code length} bytes each, in order, as a fixed-size list, advancing {@code in} by
+   * {@code count * length}, if this serializer reads such runs itself; the default returns null, having read nothing,
+   * and the reservoir then reads the items one by one with {@link #read}. Items read here are not checked again: an
+   * implementation returns no null item and reads exactly {@code length} bytes for each.
    *
    * @throws SketchFormatException if {@code length} is not this serializer's {@link #fixedLength()}, fewer than
    *     {@code count} items are left in {@code in}, or the bytes cannot be items
    */
-  default boolean readFixedLengthRun(ByteBuffer in, int count, int length, List<? super T> out) {
-    return false;
+  default List<T> readFixedLengthRun(ByteBuffer in, int count, int length) {
+    return null;
   }
 }

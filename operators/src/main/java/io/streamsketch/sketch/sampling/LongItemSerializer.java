@@ -47,13 +47,13 @@ public final class LongItemSerializer implements ItemSerializer<Long> {
   }
 
   /**
-   * Reads the run straight from the buffer's array into an array of its own, which the list then copies as a whole:
-   * one bounds check for the run, and no per-item call, check or list growth.
+   * Reads the run straight from the buffer's array into an array that the list returned wraps: one bounds check for
+   * the run, and no per-item call, check or list growth.
    */
   @Override
-  public boolean readFixedLengthRun(ByteBuffer in, int count, int length, List<? super Long> out) {
+  public List<Long> readFixedLengthRun(ByteBuffer in, int count, int length) {
     if (!in.hasArray()) {
-      return false;
+      return null;
     }
     checkLength(length);
     if (count < 0 || count > in.remaining() / Long.BYTES) {
@@ -65,9 +65,8 @@ public final class LongItemSerializer implements ItemSerializer<Long> {
     for (int i = 0; i < count; i++) {
       items[i] = (long) LONG_LITTLE_ENDIAN.get(bytes, from + i * Long.BYTES);
     }
-    out.addAll(Arrays.asList(items));
     in.position(in.position() + count * Long.BYTES);
-    return true;
+    return Arrays.asList(items);
   }
 
   private static void checkLength(int length) {

@@ -325,11 +325,27 @@ public final class SkipReservoir<T> {
     }
     // Each item takes at least 1 fixed or 4 length bytes, so the count is checked before allocating for it.
     int minItemBytes = itemLength == VARIABLE_LENGTH ? Integer.BYTES : itemLength;
-    List<T> items = new ArrayList<>(reader.checkedCount(sampleSize, minItemBytes, "item"));
+    int capacity = reader.checkedCount(sampleSize, minItemBytes, "item");
+    List<T> run =
+        itemLength == VARIABLE_LENGTH ? null : serializer.readFixedLengthRun(reader.buffer(), sampleSize, itemLength);
+    List<T> items;
+    if (run != null) {
+      // A full reservoir only replaces items in its slots (see update), so its sample may be a fixed-size list.
+      items = sampleSize == k ? run : new ArrayList<>(run);
+    } else {
+      items = readItemByItem(reader, serializer, sampleSize, itemLength, capacity);
+    }
+    reader.end();
+    return new SkipReservoir<>(
+        k, itemsSeen, items, threshold, itemsSeen + itemsToSkip + 1, Objects.requireNonNull(random, "random"));
+  }
+
+  /** Reads {@code count} items one by one, each checked: not null, and exactly its length read. */
+  private static <T> List<T> readItemByItem(
+      SketchFormat.Reader reader, ItemSerializer<T> serializer, int count, int itemLength, int capacity) {
+    List<T> items = new ArrayList<>(capacity);
     ByteBuffer in = reader.buffer();
-    boolean readAsRun =
-        itemLength != VARIABLE_LENGTH && serializer.readFixedLengthRun(in, sampleSize, itemLength, items);
-    for (int i = readAsRun ? sampleSize : 0; i < sampleSize; i++) {
+    for (int i = 0; i < count; i++) {
       int length = itemLength;
       if (itemLength == VARIABLE_LENGTH) {
         // Fixed-length items all fit: the count was checked against what is left.
@@ -347,9 +363,7 @@ public final class SkipReservoir<T> {
       }
       items.add(item);
     }
-    reader.end();
-    return new SkipReservoir<>(
-        k, itemsSeen, items, threshold, itemsSeen + itemsToSkip + 1, Objects.requireNonNull(random, "random"));
+    return items;
   }
 
   /** Reduces the reservoir to {@code newK} slots, keeping a uniform subset of the sample; no-op unless smaller. */

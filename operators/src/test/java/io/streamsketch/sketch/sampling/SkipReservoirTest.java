@@ -9,7 +9,6 @@ import io.streamsketch.sketch.SketchFormatException;
 import io.streamsketch.sketch.bloom.BloomFilter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -344,8 +343,19 @@ class SkipReservoirTest {
       assertThat(reservoir.toBytes(LongItemSerializer.INSTANCE)).isEqualTo(general);
       assertThat(SkipReservoir.fromBytes(general, inPlaceOnly)).isEqualTo(reservoir);
       assertThat(SkipReservoir.fromBytes(general, arraysOnly(LongItemSerializer.INSTANCE))).isEqualTo(reservoir);
-      // LongItemSerializer reads the items as one run.
-      assertThat(SkipReservoir.fromBytes(general, LongItemSerializer.INSTANCE)).isEqualTo(reservoir);
+      // LongItemSerializer reads the items as one run; the reservoir read goes on as one read item by item would.
+      long seed = seeds.nextLong();
+      SkipReservoir<Long> run = SkipReservoir.fromBytes(general, LongItemSerializer.INSTANCE, new SplittableRandom(seed));
+      SkipReservoir<Long> itemByItem = SkipReservoir.fromBytes(general, inPlaceOnly, new SplittableRandom(seed));
+      assertThat(run).isEqualTo(reservoir);
+      long[] more = seeds.longs(seeds.nextInt(3 * k)).toArray();
+      LongStream.of(more).forEach(run::update);
+      LongStream.of(more).forEach(itemByItem::update);
+      SkipReservoir<Long> other = SkipReservoir.create(1 + seeds.nextInt(300), seeds.split());
+      seeds.longs(seeds.nextInt(2_000)).forEach(other::update);
+      run.merge(other);
+      itemByItem.merge(other);
+      assertThat(run).isEqualTo(itemByItem);
     }
     // A big-endian buffer gets the same little-endian bytes.
     ByteBuffer bigEndian = ByteBuffer.allocate(8);
@@ -365,26 +375,24 @@ class SkipReservoirTest {
     // A slice at a non-zero array offset, in big-endian order: the run reads the same little-endian bytes.
     ByteBuffer run = items.position(3).slice();
     run.position(2);
-    List<Long> read = new ArrayList<>(List.of(42L));
-    assertThat(LongItemSerializer.INSTANCE.readFixedLengthRun(run, 3, Long.BYTES, read)).isTrue();
-    assertThat(read).containsExactly(42L, Long.MIN_VALUE, -1L, 0x0102030405060708L);
+    assertThat(LongItemSerializer.INSTANCE.readFixedLengthRun(run, 3, Long.BYTES))
+        .containsExactly(Long.MIN_VALUE, -1L, 0x0102030405060708L);
     assertThat(run.remaining()).isEqualTo(2);
 
-    assertThatThrownBy(() -> LongItemSerializer.INSTANCE.readFixedLengthRun(run.position(2), 4, Long.BYTES, read))
+    assertThatThrownBy(() -> LongItemSerializer.INSTANCE.readFixedLengthRun(run.position(2), 4, Long.BYTES))
         .isInstanceOf(SketchFormatException.class)
         .hasMessage("4 Long items do not fit in the 26 bytes left");
-    assertThatThrownBy(() -> LongItemSerializer.INSTANCE.readFixedLengthRun(run.position(2), 3, 4, read))
+    assertThatThrownBy(() -> LongItemSerializer.INSTANCE.readFixedLengthRun(run.position(2), 3, 4))
         .isInstanceOf(SketchFormatException.class)
         .hasMessage("a Long item must be 8 bytes, not 4");
     assertThatThrownBy(() -> SkipReservoir.fromBytes(forged(1, 5, 0.5, 0, 1, 4, new byte[4]), LongItemSerializer.INSTANCE))
         .isInstanceOf(SketchFormatException.class)
         .hasMessage("a Long item must be 8 bytes, not 4");
 
-    // Without an array to read, the run is left to item-by-item reads: nothing read, nothing added.
+    // Without an array to read, the run is left to item-by-item reads: nothing read.
     ByteBuffer direct = ByteBuffer.allocateDirect(Long.BYTES);
-    assertThat(LongItemSerializer.INSTANCE.readFixedLengthRun(direct, 1, Long.BYTES, read)).isFalse();
+    assertThat(LongItemSerializer.INSTANCE.readFixedLengthRun(direct, 1, Long.BYTES)).isNull();
     assertThat(direct.position()).isZero();
-    assertThat(read).hasSize(4);
   }
 
   @Test
