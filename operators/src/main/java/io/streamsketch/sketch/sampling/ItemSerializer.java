@@ -66,10 +66,12 @@ public interface ItemSerializer<T> {
   }
 
   /**
-   * The next {@code count} items of {@code length} bytes each, in order, as a fixed-size list, advancing {@code in} by
-   * {@code count * length}, if this serializer reads such runs itself; the default returns null, having read nothing,
-   * and the reservoir then reads the items one by one with {@link #read}. Items read here are not checked again: an
-   * implementation returns no null item and reads exactly {@code length} bytes for each.
+   * The next {@code count} items of {@code length} bytes each, in order, advancing {@code in} by {@code count *
+   * length}, if this serializer reads such runs itself; the default returns null, having read nothing, and the
+   * reservoir then reads the items one by one with {@link #read}. The list returned is the caller's, and may be of
+   * fixed size but must let items be replaced ({@code set}, as {@code Arrays.asList} does): a full reservoir keeps it
+   * as its sample. Items read here are not checked again: an implementation returns no null item and reads exactly
+   * {@code length} bytes for each.
    *
    * @throws SketchFormatException if {@code length} is not this serializer's {@link #fixedLength()}, fewer than
    *     {@code count} items are left in {@code in}, or the bytes cannot be items
