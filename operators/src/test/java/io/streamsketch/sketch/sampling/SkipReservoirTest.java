@@ -345,7 +345,8 @@ class SkipReservoirTest {
       assertThat(SkipReservoir.fromBytes(general, arraysOnly(LongItemSerializer.INSTANCE))).isEqualTo(reservoir);
       // LongItemSerializer reads the items as one run; the reservoir read goes on as one read item by item would.
       long seed = seeds.nextLong();
-      SkipReservoir<Long> run = SkipReservoir.fromBytes(general, LongItemSerializer.INSTANCE, new SplittableRandom(seed));
+      SkipReservoir<Long> run =
+          SkipReservoir.fromBytes(general, LongItemSerializer.INSTANCE, new SplittableRandom(seed));
       SkipReservoir<Long> itemByItem = SkipReservoir.fromBytes(general, inPlaceOnly, new SplittableRandom(seed));
       assertThat(run).isEqualTo(reservoir);
       long[] more = seeds.longs(seeds.nextInt(3 * k)).toArray();
@@ -385,7 +386,8 @@ class SkipReservoirTest {
     assertThatThrownBy(() -> LongItemSerializer.INSTANCE.readFixedLengthRun(run.position(2), 3, 4))
         .isInstanceOf(SketchFormatException.class)
         .hasMessage("a Long item must be 8 bytes, not 4");
-    assertThatThrownBy(() -> SkipReservoir.fromBytes(forged(1, 5, 0.5, 0, 1, 4, new byte[4]), LongItemSerializer.INSTANCE))
+    byte[] shortItems = forged(1, 5, 0.5, 0, 1, 4, new byte[4]);
+    assertThatThrownBy(() -> SkipReservoir.fromBytes(shortItems, LongItemSerializer.INSTANCE))
         .isInstanceOf(SketchFormatException.class)
         .hasMessage("a Long item must be 8 bytes, not 4");
 
